@@ -1,0 +1,190 @@
+/**
+ * Starts the whole lab on loopback: the gateway in front of the identity provider's token nodes,
+ * the web app, the SMTP and SMS sinks, the entry-point proxies and the admin API.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AccountStore } from './accounts.ts';
+import { ADMIN_PREFIX, createAdmin } from './admin.ts';
+import { contextOf, setContext, type EntryPoint } from './context.ts';
+import { FAULT_CATALOG, FaultSwitchboard } from './faults.ts';
+import { sendJson } from './http.ts';
+import { createIdp, SCOPE, WEB_CLIENT_ID } from './idp.ts';
+import { Inbox } from './inbox.ts';
+import { createInteractions } from './interactions.ts';
+import { LabLog, type LogLine } from './log.ts';
+import { startMailSink } from './mail.ts';
+import { ENTRY_POINT_SPECS, entryForAddress, startEntryPoint } from './proxies.ts';
+import type { LabSettings } from './settings.ts';
+import { ReplicatedStore, type NodeName } from './store.ts';
+import { createWebApp } from './webapp.ts';
+
+/** How far behind the replica is while `replica-lag` is armed, unless LAB_REPLICA_LAG_MS says more. */
+export const REPLICA_LAG_FAULT_MS = 30_000;
+
+export interface LabUrls {
+  issuer: string;
+  app: string;
+  admin: string;
+  smtp: string;
+  mobileToken: string;
+  entryPoints: Record<Exclude<EntryPoint, 'direct'>, string>;
+}
+
+export interface Lab {
+  readonly urls: LabUrls;
+  readonly adminToken: string;
+  readonly readyLine: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(port: number, role: string) {
+    super(`port ${port} (the lab's ${role}) is already in use: stop the other lab (or whatever holds it), or set LAB_PORT to another base port`);
+    this.name = 'PortInUseError';
+  }
+}
+
+async function listen(server: Server, port: number, role: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, role) : error);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+const portAfter = (base: number, offset: number) => (base === 0 ? 0 : base + offset);
+
+export async function startLab(settings: LabSettings, options: { echo?: (line: LogLine) => void } = {}): Promise<Lab> {
+  const startedAt = Date.now();
+  const log = new LabLog(20_000, options.echo);
+  const faults = new FaultSwitchboard(settings.faults);
+  const store = new ReplicatedStore();
+  const applyLag = () => {
+    store.lagMs = faults.isArmed('replica-lag') ? Math.max(settings.replicaLagMs, REPLICA_LAG_FAULT_MS) : settings.replicaLagMs;
+  };
+  applyLag();
+  faults.onChange(applyLag);
+
+  const accounts = new AccountStore();
+  const inbox = new Inbox();
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    inbox.close();
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+
+  try {
+    const gateway = createServer();
+    const issuerPort = await listen(gateway, settings.port, 'issuer');
+    closers.push(() => closeServer(gateway));
+    const issuer = `http://127.0.0.1:${issuerPort}`;
+
+    const appServer = createServer();
+    const appPort = await listen(appServer, portAfter(settings.port, 1), 'web app');
+    closers.push(() => closeServer(appServer));
+    const app = `http://127.0.0.1:${appPort}`;
+
+    const mail = await startMailSink(inbox, log, portAfter(settings.port, 2));
+    closers.push(() => mail.close());
+
+    const proxies = [];
+    for (const [index, spec] of ENTRY_POINT_SPECS.entries()) {
+      const proxy = await startEntryPoint(spec, portAfter(settings.port, 3 + index));
+      closers.push(() => proxy.close());
+      proxies.push(proxy);
+    }
+
+    const idp = createIdp({ issuer, appOrigin: app, store, accounts, log });
+    const interactions = createInteractions({ provider: idp.primary, accounts, mail, log });
+    const urls: LabUrls = {
+      issuer,
+      app,
+      admin: `${issuer}${ADMIN_PREFIX}`,
+      smtp: `smtp://127.0.0.1:${mail.port}`,
+      mobileToken: `${issuer}/mobile/token`,
+      entryPoints: Object.fromEntries(proxies.map((proxy) => [proxy.name, proxy.url])) as LabUrls['entryPoints'],
+    };
+    const admin = createAdmin({
+      token: settings.adminToken,
+      accounts,
+      inbox,
+      faults,
+      log,
+      describe: () => ({ urls, faults: faults.armed, catalog: FAULT_CATALOG.map((fault) => fault.id), accounts: accounts.size, replicaLagMs: store.lagMs }),
+    });
+
+    const webPoolNode = (): NodeName => (faults.isArmed('replica-lag') ? 'replica' : 'primary');
+
+    gateway.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const context = { requestId: randomUUID(), entry: entryForAddress(req.socket.remoteAddress), receivedAt: Date.now() };
+      setContext(req, context);
+      res.setHeader('x-request-id', context.requestId);
+      const url = new URL(req.url ?? '/', issuer);
+      route(req, res, url).catch((error: unknown) => {
+        log.write('gateway', 'gateway.error', { request_id: context.requestId, error: String(error) });
+        if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'the lab gateway failed to handle the request' });
+        else res.destroy();
+      });
+    });
+
+    const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+      const context = contextOf(req);
+      if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
+        if (context?.entry !== 'direct') return sendJson(res, 403, { error: 'forbidden', message: 'the admin API answers direct loopback calls only, not calls through an entry point' });
+        return admin(req, res, url);
+      }
+      if (await interactions(req, res, url.pathname)) return;
+      let node: NodeName = 'primary';
+      if (url.pathname === '/mobile/token') {
+        // The mobile gateway: native app token calls are served by the primary.
+        req.url = `/token${url.search}`;
+      } else if (url.pathname === '/token') {
+        node = webPoolNode();
+      }
+      if (url.pathname.endsWith('/token') && req.method === 'POST') {
+        log.write('gateway', 'token.routed', { request_id: context?.requestId, entry: context?.entry, node, path: url.pathname });
+      }
+      idp.node(node).callback()(req, res);
+    };
+
+    const webApp = createWebApp({
+      issuer,
+      clientId: WEB_CLIENT_ID,
+      redirectUri: `${app}/callback`,
+      scope: SCOPE,
+      leewaySeconds: () => settings.clientLeewaySeconds,
+    });
+    appServer.on('request', webApp);
+
+    const readyLine = {
+      event: 'lab.ready',
+      issuer,
+      app,
+      admin: urls.admin,
+      smtp: urls.smtp,
+      mobileToken: urls.mobileToken,
+      entryPoints: urls.entryPoints,
+      faults: faults.armed,
+      adminToken: settings.adminTokenGenerated ? 'generated' : 'from LAB_ADMIN_TOKEN',
+      startupMs: Date.now() - startedAt,
+    };
+    log.write('lab', 'lab.ready', { faults: faults.armed });
+    return { urls, adminToken: settings.adminToken, readyLine, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

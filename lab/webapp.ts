@@ -1,0 +1,40 @@
+/** Serves the web app (a static single-page client) and the configuration it reads at start. */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from './http.ts';
+
+const ASSETS = {
+  '/app.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('./webapp/app.js', import.meta.url)) },
+  '/': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('./webapp/index.html', import.meta.url)) },
+} as const;
+
+const SPA_ROUTES = new Set(['/', '/callback', '/home']);
+
+export interface WebAppConfig {
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  leewaySeconds: () => number;
+}
+
+export function createWebApp(config: WebAppConfig) {
+  return function handle(req: IncomingMessage, res: ServerResponse): void {
+    const { pathname } = new URL(req.url ?? '/', 'http://app.invalid');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (pathname === '/config.json') {
+      sendJson(res, 200, { issuer: config.issuer, clientId: config.clientId, redirectUri: config.redirectUri, scope: config.scope, leewaySeconds: config.leewaySeconds() });
+      return;
+    }
+    const asset = pathname === '/app.js' ? ASSETS['/app.js'] : SPA_ROUTES.has(pathname) ? ASSETS['/'] : undefined;
+    if (!asset) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-store', 'content-length': asset.body.length });
+    res.end(req.method === 'HEAD' ? undefined : asset.body);
+  };
+}
