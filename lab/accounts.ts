@@ -9,20 +9,21 @@ import { z } from 'zod';
 export const PLANS = ['plus', 'free'] as const;
 export type Plan = (typeof PLANS)[number];
 
-const base32Secret = z
-  .string()
-  .refine((value) => {
-    try {
-      return Secret.fromBase32(value).bytes.length >= 10;
-    } catch {
-      return false;
-    }
-  }, 'must be a base32 TOTP secret of at least 16 characters (RFC 4648 alphabet A-Z, 2-7)');
+const base32Secret = z.string().refine((value) => {
+  try {
+    return Secret.fromBase32(value).bytes.length >= 10;
+  } catch {
+    return false;
+  }
+}, 'must be a base32 TOTP secret of at least 16 characters (RFC 4648 alphabet A-Z, 2-7)');
 
 export const NewAccountSchema = z.strictObject({
   email: z.email('must be an email address such as ada@outlook.com').transform((value) => value.toLowerCase()),
   password: z.string().min(8, 'must be at least 8 characters'),
-  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123, or null').nullable(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123, or null')
+    .nullable(),
   plan: z.enum(PLANS),
   totpSecret: base32Secret.nullable(),
 });

@@ -39,7 +39,8 @@ function formatZodError(error: z.ZodError): string {
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('application/json')) throw new HttpError(415, 'unsupported_media_type', `send the body as application/json (got ${type || 'no content-type'})`);
+  if (!type.startsWith('application/json'))
+    throw new HttpError(415, 'unsupported_media_type', `send the body as application/json (got ${type || 'no content-type'})`);
   const text = await readBody(req);
   try {
     return JSON.parse(text) as unknown;
@@ -71,7 +72,12 @@ export function createAdmin(deps: AdminDeps) {
 
     if (path === '/health' && method === 'GET') return sendJson(res, 200, { status: 'ok' });
     if (!authorised(req)) {
-      return sendJson(res, 401, { error: 'unauthorized', message: 'send Authorization: Bearer <LAB_ADMIN_TOKEN>' }, { 'www-authenticate': 'Bearer realm="authmatrix-lab"' });
+      return sendJson(
+        res,
+        401,
+        { error: 'unauthorized', message: 'send Authorization: Bearer <LAB_ADMIN_TOKEN>' },
+        { 'www-authenticate': 'Bearer realm="authmatrix-lab"' },
+      );
     }
 
     if (path === '/' && method === 'GET') return sendJson(res, 200, deps.describe());
@@ -113,12 +119,18 @@ export function createAdmin(deps: AdminDeps) {
       if (!inboxMatch[2]) return sendJson(res, 200, { messages: deps.inbox.list(address) });
       const after = Number(url.searchParams.get('after') ?? '0');
       const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? '10000');
-      if (!Number.isInteger(after) || after < 0) throw new HttpError(400, 'invalid_request', `after must be a non-negative integer, got ${url.searchParams.get('after')}`);
+      if (!Number.isInteger(after) || after < 0)
+        throw new HttpError(400, 'invalid_request', `after must be a non-negative integer, got ${url.searchParams.get('after')}`);
       if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_WAIT_MS) {
-        throw new HttpError(400, 'invalid_request', `timeoutMs must be an integer from 0 to ${MAX_WAIT_MS}, got ${url.searchParams.get('timeoutMs')}`);
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `timeoutMs must be an integer from 0 to ${MAX_WAIT_MS}, got ${url.searchParams.get('timeoutMs')}`,
+        );
       }
       const message = await deps.inbox.next(address, after, timeoutMs);
-      if (!message) return sendJson(res, 408, { error: 'timeout', message: `no message to ${address} after #${after} within ${timeoutMs} ms` });
+      if (!message)
+        return sendJson(res, 408, { error: 'timeout', message: `no message to ${address} after #${after} within ${timeoutMs} ms` });
       return sendJson(res, 200, message);
     }
 

@@ -26,7 +26,9 @@ export const KNOWN_FAULT_IDS: readonly string[] = FAULT_CATALOG.map((fault) => f
 export class UnknownFaultError extends Error {
   readonly unknown: readonly string[];
   constructor(unknown: readonly string[]) {
-    super(`unknown fault id${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known faults: ${KNOWN_FAULT_IDS.join(', ')}`);
+    super(
+      `unknown fault id${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known faults: ${KNOWN_FAULT_IDS.join(', ')}`,
+    );
     this.name = 'UnknownFaultError';
     this.unknown = unknown;
   }
@@ -38,7 +40,10 @@ export function isFaultId(id: string): id is FaultId {
 
 /** Parses `id1,id2` (as in LAB_FAULTS); throws UnknownFaultError naming every unknown id. */
 export function parseFaultList(text: string | undefined): FaultId[] {
-  const ids = (text ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  const ids = (text ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const unknown = ids.filter((id) => !isFaultId(id));
   if (unknown.length) throw new UnknownFaultError(unknown);
   return [...new Set(ids)] as FaultId[];

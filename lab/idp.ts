@@ -4,7 +4,7 @@
  * apart, exactly as with a real primary/replica pair.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from './accounts.ts';
 import { contextOf, LAB_HEADERS } from './context.ts';
 import type { LabLog } from './log.ts';
@@ -45,7 +45,7 @@ export function createIdp(options: IdpOptions): Idp {
   return { primary, replica, node: (name) => (name === 'primary' ? primary : replica) };
 }
 
-function configuration(options: IdpOptions, node: NodeName, jwk: object, cookieKeys: string[]): Configuration {
+function configuration(options: IdpOptions, node: NodeName, jwk: JWK, cookieKeys: string[]): Configuration {
   const { accounts } = options;
   return {
     adapter: adapterFor(options.store, node),
@@ -60,7 +60,7 @@ function configuration(options: IdpOptions, node: NodeName, jwk: object, cookieK
         redirect_uris: [`${options.appOrigin}/callback`],
       },
     ],
-    jwks: { keys: [jwk as never] },
+    jwks: { keys: [jwk] },
     cookies: { keys: cookieKeys },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], plan: ['plan'] },
     scopes: ['openid', 'email', 'plan'],
@@ -96,7 +96,7 @@ function configuration(options: IdpOptions, node: NodeName, jwk: object, cookieK
       ctx.type = 'html';
       ctx.body = renderPage({
         title: 'Sign-in error',
-        body: `<h1>Sign-in error</h1><p>${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p>`,
+        body: `<h1>Sign-in error</h1><p>${escapeHtml(out.error)}: ${escapeHtml(out.error_description ?? '')}</p>`,
       });
       await Promise.resolve();
     },

@@ -216,7 +216,12 @@ export function createInteractions({ provider, accounts, mail, log }: Interactio
       log.write('idp', 'login.code_rejected', { request_id: requestId, interaction: uid, attempts: state.attempts });
       if (state.attempts >= MAX_CODE_ATTEMPTS) {
         progress.delete(uid);
-        await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'too many wrong verification codes' }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { error: 'access_denied', error_description: 'too many wrong verification codes' },
+          { mergeWithLastSubmission: false },
+        );
         return true;
       }
       send(res, 401, codeStep(uid, state.factor, account, 'That code is not right. Check it and try again.'));
@@ -224,8 +229,12 @@ export function createInteractions({ provider, accounts, mail, log }: Interactio
     }
     progress.delete(uid);
     log.write('idp', 'login.succeeded', { request_id: requestId, interaction: uid, factor: state.factor });
-    await provider.interactionFinished(req, res, { login: { accountId: account.id, amr: ['pwd', state.factor === 'totp' ? 'otp' : state.factor] } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: account.id, amr: ['pwd', state.factor === 'totp' ? 'otp' : state.factor] } },
+      { mergeWithLastSubmission: false },
+    );
     return true;
   };
 }
-

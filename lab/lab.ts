@@ -41,7 +41,9 @@ export interface Lab {
 
 export class PortInUseError extends Error {
   constructor(port: number, role: string) {
-    super(`port ${port} (the lab's ${role}) is already in use: stop the other lab (or whatever holds it), or set LAB_PORT to another base port`);
+    super(
+      `port ${port} (the lab's ${role}) is already in use: stop the other lab (or whatever holds it), or set LAB_PORT to another base port`,
+    );
     this.name = 'PortInUseError';
   }
 }
@@ -116,9 +118,19 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       inbox,
       faults,
       log,
-      describe: () => ({ urls, faults: faults.armed, catalog: FAULT_CATALOG.map((fault) => fault.id), accounts: accounts.size, replicaLagMs: store.lagMs }),
+      describe: () => ({
+        urls,
+        faults: faults.armed,
+        catalog: FAULT_CATALOG.map((fault) => fault.id),
+        accounts: accounts.size,
+        replicaLagMs: store.lagMs,
+      }),
     });
 
+    const handlers: Record<NodeName, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
+      primary: idp.primary.callback(),
+      replica: idp.replica.callback(),
+    };
     const webPoolNode = (): NodeName => (faults.isArmed('replica-lag') ? 'replica' : 'primary');
 
     gateway.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -128,7 +140,8 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       const url = new URL(req.url ?? '/', issuer);
       route(req, res, url).catch((error: unknown) => {
         log.write('gateway', 'gateway.error', { request_id: context.requestId, error: String(error) });
-        if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'the lab gateway failed to handle the request' });
+        if (!res.headersSent)
+          sendJson(res, 500, { error: 'server_error', error_description: 'the lab gateway failed to handle the request' });
         else res.destroy();
       });
     });
@@ -136,7 +149,11 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
     const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
       const context = contextOf(req);
       if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
-        if (context?.entry !== 'direct') return sendJson(res, 403, { error: 'forbidden', message: 'the admin API answers direct loopback calls only, not calls through an entry point' });
+        if (context?.entry !== 'direct')
+          return sendJson(res, 403, {
+            error: 'forbidden',
+            message: 'the admin API answers direct loopback calls only, not calls through an entry point',
+          });
         return admin(req, res, url);
       }
       if (await interactions(req, res, url.pathname)) return;
@@ -150,7 +167,7 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       if (url.pathname.endsWith('/token') && req.method === 'POST') {
         log.write('gateway', 'token.routed', { request_id: context?.requestId, entry: context?.entry, node, path: url.pathname });
       }
-      idp.node(node).callback()(req, res);
+      await handlers[node](req, res);
     };
 
     const webApp = createWebApp({

@@ -50,7 +50,14 @@ export async function startMailSink(inbox: Inbox, log: LabLog, port: number): Pr
     });
   });
   const actualPort = (server.server.address() as AddressInfo).port;
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: actualPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 4 });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: actualPort,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: 4,
+  });
 
   return {
     port: actualPort,

@@ -3,6 +3,7 @@
  * SIGINT or SIGTERM. A generated admin token is written to `.lab/admin-token` (mode 600) rather
  * than printed, so that it never lands in a log.
  */
+import './quiet-runtime-warning.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startLab } from './lab.ts';
 import { LabSettingsError, readLabSettings } from './settings.ts';
@@ -32,7 +33,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof LabSettingsError || (error instanceof Error && error.name === 'PortInUseError') ? error.message : String((error as Error)?.stack ?? error);
+  const message =
+    error instanceof LabSettingsError || (error instanceof Error && error.name === 'PortInUseError')
+      ? error.message
+      : String((error as Error)?.stack ?? error);
   process.stderr.write(`authmatrix lab: ${message}\n`);
   process.exit(2);
 });

@@ -59,7 +59,8 @@ export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettin
     else throw error;
   }
   const token = env.LAB_ADMIN_TOKEN?.trim();
-  if (token !== undefined && token !== '' && token.length < 16) problems.push('LAB_ADMIN_TOKEN must be at least 16 characters, or unset for a random one per start');
+  if (token !== undefined && token !== '' && token.length < 16)
+    problems.push('LAB_ADMIN_TOKEN must be at least 16 characters, or unset for a random one per start');
   if (problems.length || !parsed.success) throw new LabSettingsError(problems);
   const data = parsed.data;
   return {

@@ -26,7 +26,13 @@ export function createWebApp(config: WebAppConfig) {
       return;
     }
     if (pathname === '/config.json') {
-      sendJson(res, 200, { issuer: config.issuer, clientId: config.clientId, redirectUri: config.redirectUri, scope: config.scope, leewaySeconds: config.leewaySeconds() });
+      sendJson(res, 200, {
+        issuer: config.issuer,
+        clientId: config.clientId,
+        redirectUri: config.redirectUri,
+        scope: config.scope,
+        leewaySeconds: config.leewaySeconds(),
+      });
       return;
     }
     const asset = pathname === '/app.js' ? ASSETS['/app.js'] : SPA_ROUTES.has(pathname) ? ASSETS['/'] : undefined;

@@ -4,7 +4,11 @@
 const STATE_COOKIE = 'am_login';
 const root = document.getElementById('root');
 
-const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const b64url = (bytes) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const randomToken = () => b64url(crypto.getRandomValues(new Uint8Array(32)));
 const decodeJwtPart = (part) => JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')));
 
@@ -100,7 +104,8 @@ function checkTimeClaims(claims, leewaySeconds) {
   const now = Math.floor(Date.now() / 1000);
   if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return 'the id_token has no iat or exp claim';
   if (claims.iat > now + leewaySeconds) return `the id_token was issued ${claims.iat - now} s in the future by this device's clock`;
-  if (typeof claims.nbf === 'number' && claims.nbf > now + leewaySeconds) return `the id_token is not valid for another ${claims.nbf - now} s by this device's clock`;
+  if (typeof claims.nbf === 'number' && claims.nbf > now + leewaySeconds)
+    return `the id_token is not valid for another ${claims.nbf - now} s by this device's clock`;
   if (claims.exp <= now - leewaySeconds) return `the id_token expired ${now - claims.exp} s ago by this device's clock`;
   return undefined;
 }
@@ -112,20 +117,26 @@ async function completeLogin(config) {
   clearStateCookie();
   const base = { entry: null, node: null, status: null, endpoint: config.discovery.token_endpoint };
   if (params.get('error')) {
-    return showError({
-      errorCode: params.get('error'),
-      title: 'Sign-in was not completed',
-      message: params.get('error_description') ?? 'The identity provider ended the sign-in.',
-      diagnostics: { ...base, stage: 'authorization', error: params.get('error'), error_description: params.get('error_description') },
-    }, config);
+    return showError(
+      {
+        errorCode: params.get('error'),
+        title: 'Sign-in was not completed',
+        message: params.get('error_description') ?? 'The identity provider ended the sign-in.',
+        diagnostics: { ...base, stage: 'authorization', error: params.get('error'), error_description: params.get('error_description') },
+      },
+      config,
+    );
   }
   if (!saved || saved.state !== params.get('state')) {
-    return showError({
-      errorCode: 'login_state_lost',
-      title: 'Your sign-in could not be matched',
-      message: 'This browser lost track of the sign-in it started (cookies cleared or blocked, or an old tab). Try again.',
-      diagnostics: { ...base, stage: 'callback', error: 'state_mismatch', state_cookie: saved ? 'different' : 'missing' },
-    }, config);
+    return showError(
+      {
+        errorCode: 'login_state_lost',
+        title: 'Your sign-in could not be matched',
+        message: 'This browser lost track of the sign-in it started (cookies cleared or blocked, or an old tab). Try again.',
+        diagnostics: { ...base, stage: 'callback', error: 'state_mismatch', state_cookie: saved ? 'different' : 'missing' },
+      },
+      config,
+    );
   }
   const startedAt = Date.now();
   let response;
@@ -142,12 +153,21 @@ async function completeLogin(config) {
       }),
     });
   } catch (error) {
-    return showError({
-      errorCode: 'token_exchange_failed',
-      title: 'We could not sign you in',
-      message: 'The sign-in service could not be reached. Check your connection and try again.',
-      diagnostics: { ...base, stage: 'token_exchange', error: 'network_error', error_description: String(error), duration_ms: Date.now() - startedAt },
-    }, config);
+    return showError(
+      {
+        errorCode: 'token_exchange_failed',
+        title: 'We could not sign you in',
+        message: 'The sign-in service could not be reached. Check your connection and try again.',
+        diagnostics: {
+          ...base,
+          stage: 'token_exchange',
+          error: 'network_error',
+          error_description: String(error),
+          duration_ms: Date.now() - startedAt,
+        },
+      },
+      config,
+    );
   }
   const body = await response.json().catch(() => ({}));
   const diagnostics = {
@@ -164,27 +184,42 @@ async function completeLogin(config) {
   };
   const requestId = response.headers.get('x-request-id');
   if (!response.ok || typeof body.id_token !== 'string') {
-    return showError({
-      errorCode: response.status === 429 ? 'rate_limited' : 'token_exchange_failed',
-      title: 'We could not sign you in',
-      message: response.status === 429 ? 'Too many sign-in attempts. Wait a minute and try again.' : 'Something went wrong while finishing your sign-in. Try again in a moment.',
-      requestId,
-      diagnostics,
-    }, config);
+    return showError(
+      {
+        errorCode: response.status === 429 ? 'rate_limited' : 'token_exchange_failed',
+        title: 'We could not sign you in',
+        message:
+          response.status === 429
+            ? 'Too many sign-in attempts. Wait a minute and try again.'
+            : 'Something went wrong while finishing your sign-in. Try again in a moment.',
+        requestId,
+        diagnostics,
+      },
+      config,
+    );
   }
   const claims = decodeJwtPart(body.id_token.split('.')[1]);
-  const problem = claims.nonce !== saved.nonce ? 'the id_token nonce does not match this sign-in' : checkTimeClaims(claims, config.leewaySeconds);
+  const problem =
+    claims.nonce !== saved.nonce ? 'the id_token nonce does not match this sign-in' : checkTimeClaims(claims, config.leewaySeconds);
   if (problem) {
     const clockProblem = claims.nonce === saved.nonce;
-    return showError({
-      errorCode: 'token_exchange_failed',
-      title: 'We could not sign you in',
-      message: clockProblem
-        ? "Your device's clock looks wrong. Check that its date and time are set automatically, then try again."
-        : 'The sign-in response did not match this sign-in. Try again.',
-      requestId,
-      diagnostics: { ...diagnostics, error: clockProblem ? 'invalid_id_token_time' : 'invalid_id_token_nonce', error_description: problem, leeway_s: config.leewaySeconds },
-    }, config);
+    return showError(
+      {
+        errorCode: 'token_exchange_failed',
+        title: 'We could not sign you in',
+        message: clockProblem
+          ? "Your device's clock looks wrong. Check that its date and time are set automatically, then try again."
+          : 'The sign-in response did not match this sign-in. Try again.',
+        requestId,
+        diagnostics: {
+          ...diagnostics,
+          error: clockProblem ? 'invalid_id_token_time' : 'invalid_id_token_nonce',
+          error_description: problem,
+          leeway_s: config.leewaySeconds,
+        },
+      },
+      config,
+    );
   }
   showHome(claims);
 }

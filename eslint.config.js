@@ -1,0 +1,59 @@
+// Type-aware lint for every TypeScript file; Playwright's recommended rules for specs, pages and fixtures.
+import js from '@eslint/js';
+import playwright from 'eslint-plugin-playwright';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'allure-report/',
+      'allure-results/',
+      'playwright-report/',
+      'test-results/',
+      'blob-report/',
+      'reports/',
+      '.lab/',
+    ],
+  },
+  js.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    extends: [...tseslint.configs.strictTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unnecessary-condition': 'off',
+      '@typescript-eslint/no-confusing-void-expression': 'off',
+    },
+  },
+  {
+    files: ['tests/**/*.ts', 'pages/**/*.ts', 'fixtures/**/*.ts'],
+    ...playwright.configs['flat/recommended'],
+    rules: {
+      ...playwright.configs['flat/recommended'].rules,
+      'playwright/no-wait-for-timeout': 'error',
+      'playwright/no-force-option': 'error',
+      'playwright/prefer-web-first-assertions': 'error',
+    },
+  },
+  {
+    // Page objects and fixtures branch on what the screen shows; specs keep to one path.
+    files: ['pages/**/*.ts', 'fixtures/**/*.ts'],
+    rules: { 'playwright/no-conditional-in-test': 'off' },
+  },
+  {
+    files: ['lab/webapp/**/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'module' },
+  },
+  {
+    files: ['*.js', '*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+);

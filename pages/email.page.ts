@@ -1,0 +1,21 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { UiLabels } from './labels.ts';
+
+/** The identity provider's first screen: the email address. */
+export class EmailPage {
+  readonly emailField: Locator;
+  readonly continueButton: Locator;
+
+  constructor(page: Page, labels: UiLabels) {
+    this.emailField = page.getByLabel(labels.emailField);
+    this.continueButton = page.getByRole('button', { name: labels.submit });
+  }
+
+  async submitEmail(email: string): Promise<void> {
+    await test.step('Enter the email address', async () => {
+      await expect(this.emailField).toBeEditable();
+      await this.emailField.fill(email);
+      await this.continueButton.click();
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { expect, test, type Page } from '@playwright/test';
+import { AppLandingPage } from './app-landing.page.ts';
+import { AuthErrorPage, type AuthErrorDetails } from './auth-error.page.ts';
+import { EmailPage } from './email.page.ts';
+import type { UiLabels } from './labels.ts';
+import { PasswordPage } from './password.page.ts';
+import { SecondFactorPage, type SecondFactorChannel } from './second-factor.page.ts';
+import { SignedInHomePage } from './signed-in-home.page.ts';
+
+export interface JourneyAccount {
+  email: string;
+  password: string;
+  phone: string | null;
+  totpSecret: string | null;
+}
+
+/** Where one-time codes come from: an authenticator (TOTP), a phone or a mailbox. */
+export interface CodeSource {
+  codeFor(account: JourneyAccount, channel: SecondFactorChannel): Promise<string>;
+}
+
+export type JourneyOutcome = { kind: 'signed-in'; email: string; plan: string } | { kind: 'error'; details: AuthErrorDetails };
+
+export function secondFactorChannel(account: Pick<JourneyAccount, 'phone' | 'totpSecret'>): SecondFactorChannel {
+  if (account.totpSecret) return 'totp';
+  if (account.phone) return 'sms';
+  return 'email';
+}
+
+/** The whole sign-in, screen by screen, as a user goes through it. */
+export class LoginJourney {
+  readonly landing: AppLandingPage;
+  readonly email: EmailPage;
+  readonly password: PasswordPage;
+  readonly secondFactor: SecondFactorPage;
+  readonly home: SignedInHomePage;
+  readonly error: AuthErrorPage;
+
+  constructor(
+    readonly page: Page,
+    appUrl: string,
+    labels: UiLabels,
+    private readonly codes: CodeSource,
+  ) {
+    this.landing = new AppLandingPage(page, appUrl, labels);
+    this.email = new EmailPage(page, labels);
+    this.password = new PasswordPage(page, labels);
+    this.secondFactor = new SecondFactorPage(page, labels);
+    this.home = new SignedInHomePage(page, labels);
+    this.error = new AuthErrorPage(page, labels);
+  }
+
+  async signIn(account: JourneyAccount): Promise<JourneyOutcome> {
+    return test.step('Sign in', async () => {
+      await this.landing.open();
+      await this.landing.startLogin();
+      await this.email.submitEmail(account.email);
+      await this.password.submitPassword(account.password);
+      const channel = secondFactorChannel(account);
+      await this.secondFactor.submitCode(channel, () => this.codes.codeFor(account, channel));
+      return this.outcome();
+    });
+  }
+
+  /** Waits for the app to land on either the signed-in home or its error page, and reads which. */
+  async outcome(): Promise<JourneyOutcome> {
+    return test.step('Wait for the app to finish signing in', async () => {
+      await expect(this.home.heading.or(this.error.heading)).toBeVisible();
+      if (await this.home.heading.isVisible()) {
+        return {
+          kind: 'signed-in' as const,
+          email: ((await this.home.accountEmail.textContent()) ?? '').trim(),
+          plan: ((await this.home.plan.textContent()) ?? '').trim(),
+        };
+      }
+      return { kind: 'error' as const, details: await this.error.read() };
+    });
+  }
+}

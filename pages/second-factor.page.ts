@@ -1,0 +1,29 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { UiLabels } from './labels.ts';
+import { fillSecret } from './secret-input.ts';
+
+export type SecondFactorChannel = 'totp' | 'sms' | 'email';
+
+/** The second-factor screen: a one-time code from an authenticator app, a text message or an email. */
+export class SecondFactorPage {
+  readonly codeField: Locator;
+  readonly continueButton: Locator;
+
+  constructor(page: Page, labels: UiLabels) {
+    this.codeField = page.getByLabel(labels.codeField);
+    this.continueButton = page.getByRole('button', { name: labels.submit });
+  }
+
+  async waitUntilShown(): Promise<void> {
+    await expect(this.codeField).toBeEditable();
+  }
+
+  /** `code` is asked for only once the screen is up, so an SMS or email code is the one this step sent. */
+  async submitCode(channel: SecondFactorChannel, code: () => Promise<string>): Promise<void> {
+    await test.step(`Enter the verification code (${channel})`, async () => {
+      await this.waitUntilShown();
+      await fillSecret(this.codeField, await code());
+      await this.continueButton.click();
+    });
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * authmatrix: the regression suite's Playwright configuration. Settings are read once, here, from
+ * `.env` and the environment; a bad value stops the run before any test with one message.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+import { resolveBrowser } from './fixtures/browser.ts';
+import { loadSettings } from './fixtures/settings.ts';
+
+const settings = loadSettings();
+const CI = Boolean(process.env.CI);
+
+// Workers inherit the main process's environment, so the token fixed here is the one the lab
+// (started below) and every worker use. A lab started on its own (`npm run lab`) leaves its
+// generated token in .lab/admin-token, which lets this run reuse that lab.
+const TOKEN_FILE = '.lab/admin-token';
+process.env.LAB_ADMIN_TOKEN ??=
+  settings.labAdminToken ?? (existsSync(TOKEN_FILE) ? readFileSync(TOKEN_FILE, 'utf8').trim() : randomBytes(24).toString('base64url'));
+
+const browser = resolveBrowser({ browserExecutable: settings.browserExecutable });
+const launchOptions = browser.kind === 'system' ? { executablePath: browser.executablePath, args: browser.args } : {};
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: true,
+  forbidOnly: CI,
+  retries: CI ? 1 : 0,
+  ...(CI ? { workers: 2 } : {}),
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  outputDir: 'test-results',
+  globalSetup: './fixtures/global-setup.ts',
+  reporter: [[CI ? 'dot' : 'list'], ['allure-playwright', { resultsDir: 'allure-results', detail: false, suiteTitle: true }]],
+  use: {
+    ...devices['Desktop Chrome'],
+    launchOptions,
+    ...(settings.wsEndpoint ? { connectOptions: { wsEndpoint: settings.wsEndpoint } } : {}),
+    // Traces record typed values and DOM snapshots of filled fields, so they stay off until they
+    // can be scrubbed of secrets; failures carry redacted evidence instead.
+    trace: 'off',
+    screenshot: 'off',
+    video: 'off',
+    actionTimeout: 15_000,
+    navigationTimeout: 20_000,
+  },
+  projects: [{ name: 'windows-chrome' }],
+  webServer:
+    settings.target === 'lab'
+      ? [
+          {
+            command: 'node --import tsx lab/main.ts',
+            url: `http://127.0.0.1:${settings.labPort}/__lab/health`,
+            reuseExistingServer: !CI,
+            timeout: 30_000,
+            stdout: 'ignore',
+            stderr: 'pipe',
+            gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+            env: {
+              LAB_PORT: String(settings.labPort),
+              LAB_ADMIN_TOKEN: process.env.LAB_ADMIN_TOKEN,
+              LAB_FAULTS: settings.labFaults.join(','),
+              LAB_QUIET: '1',
+            },
+          },
+        ]
+      : [],
+});
