@@ -3,6 +3,7 @@
  * one configuration, one key set and one shared store. Only the store's replication lag tells them
  * apart, exactly as with a real primary/replica pair.
  */
+import './quiet-runtime-warning.ts';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from './accounts.ts';

@@ -3,7 +3,6 @@
  * SIGINT or SIGTERM. A generated admin token is written to `.lab/admin-token` (mode 600) rather
  * than printed, so that it never lands in a log.
  */
-import './quiet-runtime-warning.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startLab } from './lab.ts';
 import { LabSettingsError, readLabSettings } from './settings.ts';
@@ -22,7 +21,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`${JSON.stringify({ event: 'lab.stopping', signal })}\n`);
+    if (!settings.quiet) process.stderr.write(`${JSON.stringify({ event: 'lab.stopping', signal })}\n`);
     lab.close().then(
       () => process.exit(0),
       () => process.exit(1),

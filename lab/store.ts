@@ -18,10 +18,12 @@ interface StoredRecord {
 export class ReplicatedStore {
   readonly #records = new Map<string, StoredRecord>();
   readonly #index = new Map<string, string>();
+  readonly #now: () => number;
   #lagMs: number;
 
-  constructor(lagMs = 0) {
+  constructor(lagMs = 0, now: () => number = Date.now) {
     this.#lagMs = lagMs;
+    this.#now = now;
   }
 
   get lagMs(): number {
@@ -38,7 +40,7 @@ export class ReplicatedStore {
   }
 
   write(key: string, payload: AdapterPayload, expiresInSeconds: number | undefined): void {
-    const now = Date.now();
+    const now = this.#now();
     this.#records.set(key, {
       payload,
       writtenAt: now,
@@ -49,7 +51,7 @@ export class ReplicatedStore {
   read(key: string, node: NodeName): AdapterPayload | undefined {
     const record = this.#records.get(key);
     if (!record) return undefined;
-    const now = Date.now();
+    const now = this.#now();
     if (record.expiresAt !== undefined && record.expiresAt <= now) {
       this.#records.delete(key);
       return undefined;

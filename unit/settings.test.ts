@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { loadSettings, parseSettings, SettingsError } from '../fixtures/settings.ts';
+
+test('defaults: the lab, the pairwise tier, evidence on failure', () => {
+  const settings = parseSettings({});
+  assert.equal(settings.target, 'lab');
+  assert.equal(settings.matrix, 'pairwise');
+  assert.equal(settings.evidence, 'on-failure');
+  assert.equal(settings.labPort, 4700);
+  assert.deepEqual(settings.networkPaths, []);
+});
+
+test('every bad variable is named in one error, with the value seen and the form expected', () => {
+  assert.throws(
+    () =>
+      parseSettings({
+        TARGET: 'remote',
+        BASE_URL: 'ftp://x',
+        LAB_PORT: '80',
+        PW_WS_ENDPOINT: 'http://x',
+        NETWORK_PATHS: 'vpn=nope,Bad=http://h:1',
+      }),
+    (error: unknown) => {
+      assert.ok(error instanceof SettingsError);
+      const text = error.message;
+      assert.match(text, /BASE_URL="ftp:\/\/x" must be an http\(s\) URL/);
+      assert.match(text, /TARGET=remote needs ACCOUNTS_FILE/);
+      assert.match(text, /LAB_PORT="80" must be a whole number from 1024/);
+      assert.match(text, /PW_WS_ENDPOINT="http:\/\/x" must be a ws:\/\//);
+      assert.match(text, /NETWORK_PATHS entry "vpn" has proxy URL "nope"/);
+      assert.match(text, /NETWORK_PATHS entry "Bad=http:\/\/h:1" must be name=http:\/\/host:port/);
+      assert.match(text, /see \.env\.example/);
+      return true;
+    },
+  );
+});
+
+test('an enum value out of range names the choices', () => {
+  assert.throws(() => parseSettings({ MATRIX: 'huge' }), /MATRIX must be smoke, pairwise or full \(got "huge"\)/);
+  assert.throws(() => parseSettings({ EVIDENCE: 'never' }), /EVIDENCE must be on-failure or always/);
+});
+
+test('NETWORK_PATHS adds named proxies and refuses built-in names', () => {
+  const settings = parseSettings({ NETWORK_PATHS: 'office-vpn=http://127.0.0.1:3128, home=socks5://127.0.0.1:1080' });
+  assert.deepEqual(settings.networkPaths, [
+    { name: 'office-vpn', url: 'http://127.0.0.1:3128' },
+    { name: 'home', url: 'socks5://127.0.0.1:1080' },
+  ]);
+  assert.throws(() => parseSettings({ NETWORK_PATHS: 'edge-west=http://127.0.0.1:1' }), /built in/);
+});
+
+test('a malformed .env line is reported with its number, before anything runs', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-env-'));
+  const file = path.join(dir, '.env');
+  writeFileSync(file, '# comment\nMATRIX=smoke\nthis line is wrong\n');
+  assert.throws(() => loadSettings(file), /line 3 is not NAME=value: "this line is wrong"/);
+});
+
+test('a shell variable overrides the .env value', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-env-'));
+  const file = path.join(dir, '.env');
+  writeFileSync(file, 'MATRIX=full\n');
+  const saved = process.env.MATRIX;
+  process.env.MATRIX = 'smoke';
+  try {
+    assert.equal(loadSettings(file).matrix, 'smoke');
+  } finally {
+    if (saved === undefined) delete process.env.MATRIX;
+    else process.env.MATRIX = saved;
+  }
+});
