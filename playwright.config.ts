@@ -4,9 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { defineConfig, devices } from '@playwright/test';
+import { defineConfig, type Project } from '@playwright/test';
 import { resolveBrowser } from './fixtures/browser.ts';
+import { chooseEngine, detectEngines } from './fixtures/engines.ts';
+import { contextOptionsFor } from './fixtures/presentation.ts';
 import { loadSettings } from './fixtures/settings.ts';
+import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
+import { PROFILES } from './matrix/profiles.ts';
 
 const settings = loadSettings();
 const CI = Boolean(process.env.CI);
@@ -21,7 +25,26 @@ process.env.LAB_ADMIN_TOKEN ??=
 const browser = resolveBrowser({ browserExecutable: settings.browserExecutable });
 const launchOptions = browser.kind === 'system' ? { executablePath: browser.executablePath, args: browser.args } : {};
 
-export default defineConfig({
+// One project per client profile. A test runs in the project whose tag it carries
+// (`@windows-chrome`), so each matrix cell runs once, on its own profile.
+const engines = detectEngines();
+const projects: Project<TestFixtures, WorkerFixtures>[] = PROFILES.map((profile) => {
+  const engine = chooseEngine(profile, engines);
+  return {
+    name: profile.name,
+    grep: new RegExp(`(^|\\s)@${profile.name}(\\s|$)`),
+    metadata: { engine: engine.label, native: engine.native, kind: profile.kind, description: profile.description },
+    use: {
+      browserName: engine.browserName,
+      ...(engine.channel ? { channel: engine.channel } : {}),
+      ...(engine.browserName === 'chromium' && !engine.channel ? { launchOptions } : {}),
+      ...contextOptionsFor(profile.presentation, engine.browserName),
+      profileName: profile.name,
+    },
+  };
+});
+
+export default defineConfig<TestFixtures, WorkerFixtures>({
   testDir: './tests',
   fullyParallel: true,
   forbidOnly: CI,
@@ -33,8 +56,6 @@ export default defineConfig({
   globalSetup: './fixtures/global-setup.ts',
   reporter: [[CI ? 'dot' : 'list'], ['allure-playwright', { resultsDir: 'allure-results', detail: false, suiteTitle: true }]],
   use: {
-    ...devices['Desktop Chrome'],
-    launchOptions,
     ...(settings.wsEndpoint ? { connectOptions: { wsEndpoint: settings.wsEndpoint } } : {}),
     // Traces record typed values and DOM snapshots of filled fields, so they stay off until they
     // can be scrubbed of secrets; failures carry redacted evidence instead.
@@ -44,7 +65,7 @@ export default defineConfig({
     actionTimeout: 15_000,
     navigationTimeout: 20_000,
   },
-  projects: [{ name: 'windows-chrome' }],
+  projects,
   webServer:
     settings.target === 'lab'
       ? [

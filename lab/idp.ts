@@ -13,6 +13,11 @@ import { adapterFor, type NodeName, type ReplicatedStore } from './store.ts';
 import { renderPage, escapeHtml } from './views.ts';
 
 export const WEB_CLIENT_ID = 'authmatrix-web';
+export const IOS_CLIENT_ID = 'authmatrix-ios';
+export const IOS_REDIRECT_URI = 'com.authmatrix.app:/oauth/callback';
+export const CLI_CLIENT_ID = 'authmatrix-cli';
+/** RFC 8252 loopback redirect: the CLI listens on any free port; the provider ignores the port. */
+export const CLI_REDIRECT_URI = 'http://127.0.0.1/callback';
 export const SCOPE = 'openid email plan';
 
 export interface IdpOptions {
@@ -59,6 +64,24 @@ function configuration(options: IdpOptions, node: NodeName, jwk: JWK, cookieKeys
         grant_types: ['authorization_code'],
         response_types: ['code'],
         redirect_uris: [`${options.appOrigin}/callback`],
+      },
+      {
+        client_id: IOS_CLIENT_ID,
+        client_name: 'authmatrix iOS app',
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: [IOS_REDIRECT_URI],
+      },
+      {
+        client_id: CLI_CLIENT_ID,
+        client_name: 'authmatrix desktop CLI',
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: [CLI_REDIRECT_URI],
       },
     ],
     jwks: { keys: [jwk] },

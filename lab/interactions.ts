@@ -43,6 +43,10 @@ export interface InteractionDeps {
   log: LabLog;
 }
 
+function scopeOf(params: Record<string, unknown>): string {
+  return typeof params.scope === 'string' ? params.scope : 'openid';
+}
+
 export function maskEmail(email: string): string {
   const [local = '', domain = ''] = email.split('@');
   return `${local.slice(0, 1)}***@${domain}`;
@@ -143,6 +147,12 @@ export function createInteractions({ provider, accounts, mail, log }: Interactio
     return state.code !== undefined && state.codeExpiresAt !== undefined && Date.now() < state.codeExpiresAt && code === state.code;
   }
 
+  async function grantFor(accountId: string, clientId: string, scope: string): Promise<string> {
+    const grant = new provider.Grant({ accountId, clientId });
+    grant.addOIDCScope(scope);
+    return grant.save();
+  }
+
   /** Handles `/interaction/...`; returns false when the path is not an interaction route. */
   return async function handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
     const match = /^\/interaction\/([\w-]+)(?:\/(email|password|code))?$/.exec(pathname);
@@ -159,6 +169,13 @@ export function createInteractions({ provider, accounts, mail, log }: Interactio
     }
     if (details.uid !== uid) {
       expired(res);
+      return true;
+    }
+    // The lab's clients are all first-party: consent is granted without a screen. Native clients
+    // (for which oidc-provider always asks for consent) get here with a live session.
+    if (details.prompt.name === 'consent' && details.session?.accountId) {
+      const grantId = await grantFor(details.session.accountId, String(details.params.client_id), scopeOf(details.params));
+      await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
       return true;
     }
     const state = stateFor(uid);
@@ -229,10 +246,11 @@ export function createInteractions({ provider, accounts, mail, log }: Interactio
     }
     progress.delete(uid);
     log.write('idp', 'login.succeeded', { request_id: requestId, interaction: uid, factor: state.factor });
+    const grantId = await grantFor(account.id, String(details.params.client_id), scopeOf(details.params));
     await provider.interactionFinished(
       req,
       res,
-      { login: { accountId: account.id, amr: ['pwd', state.factor === 'totp' ? 'otp' : state.factor] } },
+      { login: { accountId: account.id, amr: ['pwd', state.factor === 'totp' ? 'otp' : state.factor] }, consent: { grantId } },
       { mergeWithLastSubmission: false },
     );
     return true;

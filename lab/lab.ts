@@ -10,7 +10,7 @@ import { ADMIN_PREFIX, createAdmin } from './admin.ts';
 import { contextOf, setContext, type EntryPoint } from './context.ts';
 import { FAULT_CATALOG, FaultSwitchboard } from './faults.ts';
 import { sendJson } from './http.ts';
-import { createIdp, SCOPE, WEB_CLIENT_ID } from './idp.ts';
+import { CLI_CLIENT_ID, CLI_REDIRECT_URI, createIdp, IOS_CLIENT_ID, IOS_REDIRECT_URI, SCOPE, WEB_CLIENT_ID } from './idp.ts';
 import { Inbox } from './inbox.ts';
 import { createInteractions } from './interactions.ts';
 import { LabLog, type LogLine } from './log.ts';
@@ -120,6 +120,11 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       log,
       describe: () => ({
         urls,
+        clients: {
+          web: { clientId: WEB_CLIENT_ID, redirectUri: `${app}/callback`, scope: SCOPE },
+          ios: { clientId: IOS_CLIENT_ID, redirectUri: IOS_REDIRECT_URI, scope: SCOPE },
+          cli: { clientId: CLI_CLIENT_ID, redirectUri: CLI_REDIRECT_URI, scope: SCOPE },
+        },
         faults: faults.armed,
         catalog: FAULT_CATALOG.map((fault) => fault.id),
         accounts: accounts.size,

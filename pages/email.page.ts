@@ -11,9 +11,13 @@ export class EmailPage {
     this.continueButton = page.getByRole('button', { name: labels.submit });
   }
 
+  async waitUntilShown(): Promise<void> {
+    await expect(this.emailField).toBeEditable();
+  }
+
   async submitEmail(email: string): Promise<void> {
     await test.step('Enter the email address', async () => {
-      await expect(this.emailField).toBeEditable();
+      await this.waitUntilShown();
       await this.emailField.fill(email);
       await this.continueButton.click();
     });

@@ -54,12 +54,24 @@ export class LoginJourney {
     return test.step('Sign in', async () => {
       await this.landing.open();
       await this.landing.startLogin();
-      await this.email.submitEmail(account.email);
-      await this.password.submitPassword(account.password);
-      const channel = secondFactorChannel(account);
-      await this.secondFactor.submitCode(channel, () => this.codes.codeFor(account, channel));
-      return this.outcome();
+      return this.completeAtIdentityProvider(account);
     });
+  }
+
+  /** From the app's error page: "Try again", and the whole sign-in once more. */
+  async retryAfterError(account: JourneyAccount): Promise<JourneyOutcome> {
+    return test.step('Try again from the error page', async () => {
+      await this.error.tryAgainButton.click();
+      return this.completeAtIdentityProvider(account);
+    });
+  }
+
+  private async completeAtIdentityProvider(account: JourneyAccount): Promise<JourneyOutcome> {
+    await this.email.submitEmail(account.email);
+    await this.password.submitPassword(account.password);
+    const channel = secondFactorChannel(account);
+    await this.secondFactor.submitCode(channel, () => this.codes.codeFor(account, channel));
+    return this.outcome();
   }
 
   /** Waits for the app to land on either the signed-in home or its error page, and reads which. */

@@ -5,17 +5,21 @@ import { expect, test } from '../fixtures/test.ts';
 test.describe('sign-in journey', () => {
   test.use({ accountSpec: { emailProvider: 'outlook', phone: 'none', plan: 'plus', mfa: 'none' } });
 
-  test('a fresh account signs in end to end and lands on its home', async ({ account, accountSpec, journey }) => {
-    await allure.epic('Sign-in');
-    await allure.feature('Web login journey');
-    await allure.story('Fresh account signs in');
-    await allure.severity('critical');
-    await allure.parameter('accountType', accountTypeLabel(accountSpec));
+  test(
+    'a fresh account signs in end to end and lands on its home',
+    { tag: '@windows-chrome' },
+    async ({ account, accountSpec, journey }) => {
+      await allure.epic('Sign-in');
+      await allure.feature('Web login journey');
+      await allure.story('Fresh account signs in');
+      await allure.severity('critical');
+      await allure.parameter('accountType', accountTypeLabel(accountSpec));
 
-    const outcome = await journey.signIn(account);
+      const outcome = await journey.signIn(account);
 
-    expect(outcome, 'the app should land on the signed-in home, not its error page').toMatchObject({ kind: 'signed-in' });
-    await expect(journey.home.accountEmail).toHaveText(account.email);
-    await expect(journey.home.plan).toHaveText('Plus');
-  });
+      expect(outcome, 'the app should land on the signed-in home, not its error page').toMatchObject({ kind: 'signed-in' });
+      await expect(journey.home.accountEmail).toHaveText(account.email);
+      await expect(journey.home.plan).toHaveText('Plus');
+    },
+  );
 });

@@ -1,0 +1,180 @@
+/**
+ * Cells of the matrix and their tiers. A cell is one login: a client profile, an account type and
+ * the conditions the user is in. Tiers: smoke (a handful chosen by hand), pairwise (every allowed
+ * pair of values at least once) and full (every allowed triple at least once).
+ */
+import * as covertableModule from 'covertable';
+import { AXIS_NAMES, axes as buildAxes, type AxisName, type Axes } from './axes.ts';
+import { CONSTRAINTS, satisfiesConstraints } from './constraints.ts';
+
+export type Cell = Record<AxisName, string>;
+export type Tier = 'smoke' | 'pairwise' | 'full';
+
+// covertable is a webpack-built CommonJS bundle: Node's ESM loader sees only its default export,
+// while TypeScript-aware loaders (tsx, Playwright) also see the named ones. Take whichever holds `make`.
+type Covertable = Pick<typeof covertableModule, 'make' | 'sorters' | 'criteria'>;
+const covertable: Covertable =
+  typeof (covertableModule as Partial<Covertable>).make === 'function'
+    ? covertableModule
+    : (covertableModule as unknown as { default: Covertable }).default;
+
+/** Fixed seed: the same tier gives the same cells on every run and every machine. */
+export const MATRIX_SEED = 'authmatrix-1';
+
+export function accountType(cell: Pick<Cell, 'emailProvider' | 'phone' | 'plan' | 'mfa'>): string {
+  return `${cell.emailProvider}/${cell.phone}/${cell.plan}/${cell.mfa}`;
+}
+
+/** `windows-chrome · outlook/none/plus/totp · stale-login · ahead-90s · edge-west` */
+export function cellTitle(cell: Cell): string {
+  return [cell.profile, accountType(cell), cell.cookies, cell.clock, cell.network].join(' · ');
+}
+
+export function cellKey(cell: Cell): string {
+  return AXIS_NAMES.map((axis) => cell[axis]).join('|');
+}
+
+/** Chosen by hand: the seed article's case (Windows web, Outlook, no phone), its iOS-app twin, and one of each other kind. */
+const SMOKE: readonly Omit<Cell, never>[] = [
+  {
+    profile: 'windows-chrome',
+    emailProvider: 'outlook',
+    phone: 'none',
+    plan: 'plus',
+    mfa: 'none',
+    cookies: 'fresh',
+    clock: 'synced',
+    network: 'direct',
+  },
+  {
+    profile: 'ios-app',
+    emailProvider: 'outlook',
+    phone: 'none',
+    plan: 'plus',
+    mfa: 'none',
+    cookies: 'fresh',
+    clock: 'synced',
+    network: 'direct',
+  },
+  {
+    profile: 'android-chrome',
+    emailProvider: 'gmail',
+    phone: 'bound',
+    plan: 'free',
+    mfa: 'totp',
+    cookies: 'returning',
+    clock: 'ahead-90s',
+    network: 'edge-east',
+  },
+  {
+    profile: 'macos-safari',
+    emailProvider: 'gmail',
+    phone: 'none',
+    plan: 'free',
+    mfa: 'none',
+    cookies: 'stale-login',
+    clock: 'behind-90s',
+    network: 'edge-west',
+  },
+  {
+    profile: 'desktop-cli',
+    emailProvider: 'outlook',
+    phone: 'bound',
+    plan: 'free',
+    mfa: 'totp',
+    cookies: 'fresh',
+    clock: 'synced',
+    network: 'corporate',
+  },
+];
+
+/**
+ * Every constraint relates the profile to one other axis, so the profiles fall into groups that
+ * allow the same values (web clients; native clients). Each group gets its own covering array
+ * over the values it allows, and the union covers every allowed pair (or triple). Generating per
+ * group, rather than filtering one array, keeps covertable from dropping rows at a dead end.
+ */
+function profileGroups(axes: Axes): Axes[] {
+  const groups = new Map<string, Axes>();
+  for (const profile of axes.profile) {
+    const restricted = Object.fromEntries(
+      AXIS_NAMES.map((axis) => [
+        axis,
+        axis === 'profile' ? [profile] : axes[axis].filter((value) => satisfiesConstraints({ profile, [axis]: value })),
+      ]),
+    ) as unknown as Axes;
+    const key = AXIS_NAMES.filter((axis) => axis !== 'profile')
+      .map((axis) => restricted[axis].join(','))
+      .join('|');
+    const group = groups.get(key);
+    if (group) group.profile = [...group.profile, profile];
+    else groups.set(key, restricted);
+  }
+  return [...groups.values()];
+}
+
+function covering(axes: Axes, strength: number): Cell[] {
+  if (CONSTRAINTS.some((constraint) => constraint.axes[0] !== 'profile')) {
+    throw new Error('matrix constraints must each relate the profile to one other axis; see matrix/constraints.ts');
+  }
+  return profileGroups(axes).flatMap((group) => {
+    const factors = Object.fromEntries(AXIS_NAMES.map((axis) => [axis, [...group[axis]]]));
+    const rows = covertable.make(factors, {
+      length: Math.min(strength, AXIS_NAMES.filter((axis) => group[axis].length > 1).length),
+      seed: MATRIX_SEED,
+      sorter: covertable.sorters.hash,
+      criterion: covertable.criteria.greedy,
+    }) as Record<string, string>[];
+    return rows.map((row) => Object.fromEntries(AXIS_NAMES.map((axis) => [axis, row[axis]])) as Cell);
+  });
+}
+
+export function cellsFor(tier: Tier, extraNetworkPaths: readonly string[] = []): Cell[] {
+  const axes = buildAxes(extraNetworkPaths);
+  if (tier === 'smoke') {
+    // User paths join smoke as one extra cell each, so a new proxy is tried even in the quickest run.
+    const extra = extraNetworkPaths.map((network) => ({ ...SMOKE[0], network }) as Cell);
+    return [...SMOKE, ...extra] as Cell[];
+  }
+  return covering(axes, tier === 'pairwise' ? 2 : 3);
+}
+
+export interface PairCoverage {
+  allowed: number;
+  covered: number;
+  missing: string[];
+}
+
+/** Every pair of values of two different axes that no constraint forbids, and how many the cells hold. */
+export function pairCoverage(cells: readonly Cell[], extraNetworkPaths: readonly string[] = []): PairCoverage {
+  const axes = buildAxes(extraNetworkPaths);
+  const seen = new Set<string>();
+  for (const cell of cells) {
+    for (let i = 0; i < AXIS_NAMES.length; i += 1) {
+      for (let j = i + 1; j < AXIS_NAMES.length; j += 1) {
+        const a = AXIS_NAMES[i] as AxisName;
+        const b = AXIS_NAMES[j] as AxisName;
+        seen.add(`${a}=${cell[a]} & ${b}=${cell[b]}`);
+      }
+    }
+  }
+  let allowed = 0;
+  const missing: string[] = [];
+  for (let i = 0; i < AXIS_NAMES.length; i += 1) {
+    for (let j = i + 1; j < AXIS_NAMES.length; j += 1) {
+      const a = AXIS_NAMES[i] as AxisName;
+      const b = AXIS_NAMES[j] as AxisName;
+      for (const x of axes[a]) {
+        for (const y of axes[b]) {
+          if (!satisfiesConstraints({ [a]: x, [b]: y })) continue;
+          allowed += 1;
+          const key = `${a}=${x} & ${b}=${y}`;
+          if (!seen.has(key)) missing.push(key);
+        }
+      }
+    }
+  }
+  return { allowed, covered: allowed - missing.length, missing };
+}
+
+export { CONSTRAINTS };

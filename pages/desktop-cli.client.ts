@@ -1,0 +1,152 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test, type Page } from '@playwright/test';
+import { authorizationUrl, createPkce, exchangeCode, type ClientRegistration } from '../fixtures/oauth.ts';
+import { EmailPage } from './email.page.ts';
+import type { UiLabels } from './labels.ts';
+import { secondFactorChannel, type CodeSource, type JourneyAccount, type JourneyOutcome } from './login-journey.ts';
+import { authorizationError, nativeOutcome } from './native-outcome.ts';
+import { PasswordPage } from './password.page.ts';
+import { SecondFactorPage } from './second-factor.page.ts';
+
+export class CallbackPortTakenError extends Error {
+  constructor(port: number) {
+    super(
+      `the CLI's callback port ${port} on 127.0.0.1 is taken by another program: close it, or let the CLI pick a free port (port policy "fallback")`,
+    );
+    this.name = 'CallbackPortTakenError';
+  }
+}
+
+/**
+ * The CLI's side of an RFC 8252 loopback redirect: a one-shot HTTP listener on 127.0.0.1. It
+ * prefers one port; if that is taken it takes any free one ("fallback") or stops with a clear
+ * error ("strict").
+ */
+export class LoopbackReceiver {
+  readonly #server: Server;
+  readonly #callback: Promise<URLSearchParams>;
+
+  private constructor(server: Server, callback: Promise<URLSearchParams>) {
+    this.#server = server;
+    this.#callback = callback;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  get redirectUri(): string {
+    return `http://127.0.0.1:${this.port}/callback`;
+  }
+
+  static async listen(preferredPort: number, policy: 'fallback' | 'strict'): Promise<LoopbackReceiver> {
+    let resolveCallback: (params: URLSearchParams) => void = () => undefined;
+    const callback = new Promise<URLSearchParams>((resolve) => (resolveCallback = resolve));
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname !== '/callback') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', connection: 'close' });
+      res.end('<!doctype html><title>authmatrix CLI</title><h1>Signed in to the authmatrix CLI</h1><p>You can close this window.</p>');
+      resolveCallback(url.searchParams);
+    });
+    const tryListen = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    try {
+      await tryListen(preferredPort);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      if (policy === 'strict') throw new CallbackPortTakenError(preferredPort);
+      await tryListen(0);
+    }
+    return new LoopbackReceiver(server, callback);
+  }
+
+  waitForCallback(timeoutMs: number): Promise<URLSearchParams> {
+    return Promise.race([
+      this.#callback,
+      new Promise<URLSearchParams>((_, reject) =>
+        setTimeout(() => reject(new Error(`no redirect reached the CLI on ${this.redirectUri} within ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
+    ]);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+}
+
+export interface DesktopCliOptions {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  client: ClientRegistration;
+  labels: UiLabels;
+  codes: CodeSource;
+  fetchImpl: typeof fetch;
+  preferredPort: number;
+  portPolicy?: 'fallback' | 'strict';
+  leewaySeconds?: number;
+}
+
+/** A desktop CLI: it opens the system browser for the login pages and receives the code on a loopback port. */
+export class DesktopCliClient {
+  readonly email: EmailPage;
+  readonly password: PasswordPage;
+  readonly secondFactor: SecondFactorPage;
+
+  constructor(
+    private readonly page: Page,
+    private readonly options: DesktopCliOptions,
+  ) {
+    this.email = new EmailPage(page, options.labels);
+    this.password = new PasswordPage(page, options.labels);
+    this.secondFactor = new SecondFactorPage(page, options.labels);
+  }
+
+  async signIn(account: JourneyAccount): Promise<JourneyOutcome> {
+    return test.step('Sign in from the desktop CLI', async () => {
+      const receiver = await LoopbackReceiver.listen(this.options.preferredPort, this.options.portPolicy ?? 'fallback');
+      try {
+        const pkce = createPkce();
+        const { client } = this.options;
+
+        await test.step(`Open the browser (callback on port ${receiver.port})`, async () => {
+          await this.page.goto(authorizationUrl(this.options.authorizationEndpoint, client, pkce, receiver.redirectUri));
+        });
+
+        await this.email.submitEmail(account.email);
+        await this.password.submitPassword(account.password);
+        const channel = secondFactorChannel(account);
+        await this.secondFactor.submitCode(channel, () => this.options.codes.codeFor(account, channel));
+        const params = await receiver.waitForCallback(20_000);
+        return await test.step('Exchange the code from the CLI', async () => {
+          if (params.get('error')) return authorizationError(params);
+          if (params.get('state') !== pkce.state) throw new Error('the loopback redirect carried a state the CLI did not send');
+          const exchange = await exchangeCode({
+            endpoint: this.options.tokenEndpoint,
+            code: params.get('code') ?? '',
+            client,
+            redirectUri: receiver.redirectUri,
+            verifier: pkce.verifier,
+            fetchImpl: this.options.fetchImpl,
+          });
+          return nativeOutcome(exchange, pkce.nonce, this.options.leewaySeconds ?? 300);
+        });
+      } finally {
+        await receiver.close();
+      }
+    });
+  }
+}

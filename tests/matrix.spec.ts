@@ -1,0 +1,39 @@
+import * as allure from 'allure-js-commons';
+import { loadSettings } from '../fixtures/settings.ts';
+import { cellOptions, expect, test } from '../fixtures/test.ts';
+import { AXIS_NAMES } from '../matrix/axes.ts';
+import { accountType, cellsFor, cellTitle } from '../matrix/cells.ts';
+
+const settings = loadSettings();
+const cells = cellsFor(
+  settings.matrix,
+  settings.networkPaths.map((path) => path.name),
+);
+
+test.describe('sign-in matrix', () => {
+  for (const cell of cells) {
+    const title = cellTitle(cell);
+
+    test.describe(() => {
+      test.use(cellOptions(cell));
+
+      test(title, { tag: [`@${cell.profile}`, `@${settings.matrix}`] }, async ({ account, signIn }, testInfo) => {
+        await allure.epic('Sign-in');
+        await allure.feature(`Matrix: ${settings.matrix} tier`);
+        await allure.story(`${cell.profile} · ${accountType(cell)}`);
+        await allure.severity('critical');
+        await allure.parameter('profile', cell.profile);
+        await allure.parameter('engine', String(testInfo.project.metadata.engine));
+        for (const axis of AXIS_NAMES.slice(1)) await allure.parameter(axis, cell[axis]);
+
+        const outcome = await signIn(account);
+
+        expect(outcome, 'the sign-in should end signed in, not on an error').toMatchObject({
+          kind: 'signed-in',
+          email: account.email,
+          plan: cell.plan === 'plus' ? 'Plus' : 'Free',
+        });
+      });
+    });
+  }
+});
