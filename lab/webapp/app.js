@@ -100,10 +100,16 @@ function showHome(claims) {
   );
 }
 
+// A token the app has just asked for was issued moments ago: an iat further from this device's
+// clock than the leeway (plus this allowance for the round trip) means the clock is off.
+const FRESH_TOKEN_ALLOWANCE_S = 60;
+
 function checkTimeClaims(claims, leewaySeconds) {
   const now = Math.floor(Date.now() / 1000);
   if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return 'the id_token has no iat or exp claim';
   if (claims.iat > now + leewaySeconds) return `the id_token was issued ${claims.iat - now} s in the future by this device's clock`;
+  if (now - claims.iat > leewaySeconds + FRESH_TOKEN_ALLOWANCE_S)
+    return `the id_token was issued ${now - claims.iat} s ago by this device's clock, though it was just requested`;
   if (typeof claims.nbf === 'number' && claims.nbf > now + leewaySeconds)
     return `the id_token is not valid for another ${claims.nbf - now} s by this device's clock`;
   if (claims.exp <= now - leewaySeconds) return `the id_token expired ${now - claims.exp} s ago by this device's clock`;

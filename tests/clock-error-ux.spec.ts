@@ -1,0 +1,26 @@
+import * as allure from 'allure-js-commons';
+import { expect, test } from '../fixtures/test.ts';
+
+test.describe('error UX: a device clock beyond tolerance', () => {
+  test.use({ accountSpec: { emailProvider: 'outlook', phone: 'none', plan: 'free', mfa: 'none' } });
+
+  test(
+    'a browser clock 15 minutes fast is told to check its clock, with a request_id',
+    { tag: '@windows-chrome' },
+    async ({ page, account, journey }) => {
+      await allure.epic('Sign-in');
+      await allure.feature('Error UX');
+      await allure.story('Clock beyond tolerance');
+      await allure.parameter('clock', 'ahead-15m');
+      await page.clock.install({ time: Date.now() + 15 * 60_000 });
+
+      const outcome = await journey.signIn(account);
+
+      expect(outcome).toMatchObject({ kind: 'error', details: { errorCode: 'token_exchange_failed' } });
+      await expect(journey.error.alert).toContainText(/clock/i);
+      await expect(journey.error.alert).toContainText(/date and time/i);
+      await expect(journey.error.requestId).toHaveText(/^request_id: [0-9a-f-]{36}$/);
+      await expect(journey.error.tryAgainButton).toBeVisible();
+    },
+  );
+});

@@ -1,0 +1,50 @@
+import * as allure from 'allure-js-commons';
+import { contextOptionsFor, presentContext, presentPage } from '../fixtures/presentation.ts';
+import { expect, test } from '../fixtures/test.ts';
+import { profileNamed } from '../matrix/profiles.ts';
+import { IosAppClient } from '../pages/ios-app.client.ts';
+import { LoginJourney } from '../pages/login-journey.ts';
+
+// The split users report: the iOS app signs in while the web does not. One account signs in on
+// the app and on the web within seconds, in both orders; both must succeed.
+test.describe('cross-platform: one account on the iOS app and the web, seconds apart', () => {
+  test.use({ accountSpec: { emailProvider: 'outlook', phone: 'none', plan: 'plus', mfa: 'none' } });
+
+  for (const order of [
+    ['ios-app', 'windows-chrome'],
+    ['windows-chrome', 'ios-app'],
+  ] as const) {
+    test(`${order[0]} then ${order[1]}`, { tag: '@ios-app' }, async ({ page, browser, browserName, account, codes, target }) => {
+      await allure.epic('Sign-in');
+      await allure.feature('Cross-platform');
+      await allure.story('Mobile and web sign-in of one account');
+      await allure.parameter('order', order.join(' → '));
+
+      const web = profileNamed('windows-chrome');
+      const webContext = await browser.newContext(contextOptionsFor(web.presentation, browserName));
+      await presentContext(webContext, web.presentation, browserName);
+      const webPage = await webContext.newPage();
+      await presentPage(webPage, web.presentation, browserName);
+
+      const clients = {
+        'ios-app': () =>
+          new IosAppClient(page, {
+            authorizationEndpoint: target.authorizationEndpoint,
+            tokenEndpoint: target.mobileTokenEndpoint,
+            client: target.clients.ios,
+            labels: target.labels,
+            codes,
+            fetchImpl: fetch,
+          }).signIn(account),
+        'windows-chrome': () => new LoginJourney(webPage, target.appUrl, target.labels, codes).signIn(account),
+      };
+
+      const first = await clients[order[0]]();
+      const second = await clients[order[1]]();
+      await webContext.close();
+
+      expect(first, `${order[0]} signs in first`).toMatchObject({ kind: 'signed-in', email: account.email, plan: 'Plus' });
+      expect(second, `${order[1]} signs in right after`).toMatchObject({ kind: 'signed-in', email: account.email, plan: 'Plus' });
+    });
+  }
+});

@@ -1,0 +1,72 @@
+/**
+ * The suite as a user runs it: `npx playwright test` in a child process, checked from outside.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { Server } from 'proxy-chain';
+import { cellsFor, cellTitle } from '../matrix/cells.ts';
+
+const PLAYWRIGHT = ['node_modules/@playwright/test/cli.js', 'test'];
+
+/** Runs the suite without blocking this process, which serves the proxy the suite goes through. */
+function run(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...PLAYWRIGHT, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (status) => resolve({ status, output }));
+  });
+}
+
+test('MATRIX=full --list lists every cell of the full tier, each once, on its own profile', () => {
+  const result = spawnSync(process.execPath, [...PLAYWRIGHT, '--list', 'tests/matrix.spec.ts'], {
+    env: { ...process.env, MATRIX: 'full' },
+    encoding: 'utf8',
+  });
+  assert.equal(result.status, 0, result.stderr);
+  const cells = cellsFor('full');
+  const listed = result.stdout.split('\n').filter((line) => line.includes('› sign-in matrix ›'));
+  assert.equal(listed.length, cells.length);
+  for (const cell of cells.slice(0, 20)) {
+    assert.ok(
+      listed.some((line) => line.startsWith(`  [${cell.profile}] `) && line.endsWith(cellTitle(cell))),
+      cellTitle(cell),
+    );
+  }
+  assert.match(result.stdout, new RegExp(`Total: ${cells.length} tests`));
+});
+
+test('a proxy named in NETWORK_PATHS becomes a network value, and its cells’ traffic goes through it', async () => {
+  const hosts: string[] = [];
+  const proxy = new Server({
+    port: 0,
+    host: '127.0.0.1',
+    prepareRequestFunction: ({ hostname, port }) => {
+      hosts.push(`${hostname}:${port}`);
+      return {};
+    },
+  });
+  await proxy.listen();
+  try {
+    const result = await run(['tests/matrix.spec.ts', '--grep', '· probe-path', '--reporter', 'line'], {
+      MATRIX: 'smoke',
+      NETWORK_PATHS: `probe-path=http://127.0.0.1:${proxy.port}`,
+      LAB_PORT: '4760',
+      CI: '1',
+    });
+    assert.equal(result.status, 0, result.output);
+    assert.match(result.output, /1 passed/);
+    assert.ok(
+      hosts.some((host) => host === '127.0.0.1:4761'),
+      `the web app was reached through the proxy: ${hosts.join(', ')}`,
+    );
+    assert.ok(
+      hosts.some((host) => host === '127.0.0.1:4760'),
+      'the identity provider was reached through the proxy',
+    );
+  } finally {
+    await proxy.close(true);
+  }
+});
