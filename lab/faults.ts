@@ -14,8 +14,64 @@ export interface FaultSpec {
 export const FAULT_CATALOG = [
   {
     id: 'replica-lag',
-    models: 'web token service reads a replica the authorization code has not reached yet (mobile/web desync)',
-    hurts: 'web clients; not the iOS app, whose token calls go to the primary',
+    models:
+      'web token calls are served by a replica the authorization code has not reached yet (mobile/web desync); the replica answers invalid_grant "authorization code not found"',
+    hurts:
+      'web clients (browser profiles and the desktop CLI); not the iOS app, whose token calls go through the mobile gateway to the primary',
+  },
+  {
+    id: 'outlook-verify-timeout',
+    models:
+      'a new upstream email-verification check on token issuance for Outlook-family addresses, whose upstream answers slower than the check waits: 503 temporarily_unavailable',
+    hurts: 'accounts at outlook.com, hotmail.com and live.com, on every client',
+  },
+  {
+    id: 'no-phone-risk-reject',
+    models:
+      'a risk policy that refuses token issuance to accounts with no bound phone: invalid_grant "risk policy rejected token issuance"',
+    hurts: 'accounts without a phone, on every client',
+  },
+  {
+    id: 'client-clock-strict',
+    models: "the web app's id_token leeway cut to 0 s",
+    hurts: 'browser profiles whose clock is off at all (ahead-90s, behind-90s, ahead-4m); not synced clocks, not native clients',
+  },
+  {
+    id: 'idp-clock-ahead',
+    models: 'the web token service (the replica) runs 10 minutes fast, so its id_tokens are issued in the future',
+    hurts: 'web clients (browser profiles and the desktop CLI) whose clocks are right; not the iOS app',
+  },
+  {
+    id: 'edge-west-broken',
+    models:
+      'the edge-west entry point strips the code field from token requests (a body-rewriting rule gone wrong): invalid_request "missing required parameter"',
+    hurts: 'cells on the edge-west network path, on every client',
+  },
+  {
+    id: 'state-cookie-strict',
+    models:
+      "the web app's login-state cookie set SameSite=Strict, so it is not sent on the cross-site redirect back from the identity provider",
+    hurts: 'browser profiles (the web app); not native clients',
+  },
+  {
+    id: 'stale-state-preferred',
+    models: "the web app takes the oldest pending login attempt instead of the one the redirect's state names",
+    hurts: 'browser cells with a stale-login cookie condition',
+  },
+  {
+    id: 'plus-claims-error',
+    models: 'the subscription claims lookup fails during token issuance: 500 server_error "subscription claims lookup failed"',
+    hurts: 'Plus accounts, on every client',
+  },
+  {
+    id: 'code-ttl-short',
+    models: 'the authorization code lifetime cut to 600 ms, shorter than a slow network path takes to bring the code back and exchange it',
+    hurts: 'cells on the edge-west network path',
+  },
+  {
+    id: 'rate-limit-tight',
+    models: 'the token endpoint rate limit cut to 2 exchanges a minute per client address: 429 rate_limited',
+    hurts: 'any cell once the limit is spent; must be reported as rate_limited, never token_exchange_failed',
   },
 ] as const satisfies readonly FaultSpec[];
 

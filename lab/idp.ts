@@ -5,7 +5,9 @@
  */
 import './quiet-runtime-warning.ts';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import type { FaultSwitchboard } from './faults.ts';
+import { isOutlookFamily, UpstreamTimeoutError, type EmailVerificationUpstream } from './upstream.ts';
 import type { AccountStore } from './accounts.ts';
 import { contextOf, LAB_HEADERS } from './context.ts';
 import type { LabLog } from './log.ts';
@@ -26,7 +28,24 @@ export interface IdpOptions {
   store: ReplicatedStore;
   accounts: AccountStore;
   log: LabLog;
+  faults: FaultSwitchboard;
+  upstream: EmailVerificationUpstream;
 }
+
+/** How fast the web token service's clock runs while `idp-clock-ahead` is armed. */
+export const IDP_CLOCK_AHEAD_S = 600;
+/** How long token issuance waits on the upstream email verification. */
+export const EMAIL_VERIFICATION_TIMEOUT_MS = 300;
+
+/** An error the token endpoint shows as it is, 5xx included (oidc-provider hides unexposed 5xx). */
+function exposedError(status: number, error: string, description: string): errors.OIDCProviderError {
+  const failure = new errors.OIDCProviderError(status, error);
+  failure.error_description = description;
+  failure.expose = true;
+  return failure;
+}
+
+const grantErrorDetails = new WeakMap<object, string>();
 
 export interface Idp {
   readonly primary: Provider;
@@ -41,6 +60,10 @@ export function createIdp(options: IdpOptions): Idp {
   const build = (node: NodeName): Provider => {
     const provider = new Provider(options.issuer, configuration(options, node, jwk, cookieKeys));
     provider.use(labMiddleware(options.log, node));
+    provider.on('grant.error', (ctx: KoaContextWithOIDC, error: errors.OIDCProviderError) => {
+      if (error.error_detail) grantErrorDetails.set(ctx.req, error.error_detail);
+    });
+    if (node === 'replica') skewIdTokenClock(provider, options.faults);
     provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {
       options.log.write('idp', 'idp.server_error', { request_id: contextOf(ctx.req)?.requestId, node, error: error.message });
     });
@@ -113,8 +136,35 @@ function configuration(options: IdpOptions, node: NodeName, jwk: JWK, cookieKeys
       if (!account) return undefined;
       return {
         accountId: account.id,
-        claims: () => ({ sub: account.id, email: account.email, email_verified: true, plan: account.plan }),
+        claims: () => {
+          if (account.plan === 'plus' && options.faults.isArmed('plus-claims-error')) {
+            throw exposedError(500, 'server_error', 'subscription claims lookup failed: the entitlements service returned an error');
+          }
+          return { sub: account.id, email: account.email, email_verified: true, plan: account.plan };
+        },
       };
+    },
+    // Checks a deploy may add to token issuance; the faults switch them on.
+    async extraTokenClaims(ctx) {
+      const account = ctx.oidc.account ? accounts.findById(ctx.oidc.account.accountId) : undefined;
+      if (!account) return undefined;
+      if (options.faults.isArmed('outlook-verify-timeout') && isOutlookFamily(account.email)) {
+        try {
+          await options.upstream.verify(account.email, EMAIL_VERIFICATION_TIMEOUT_MS);
+        } catch (error) {
+          if (error instanceof UpstreamTimeoutError)
+            throw exposedError(
+              503,
+              'temporarily_unavailable',
+              `upstream email verification timed out after ${EMAIL_VERIFICATION_TIMEOUT_MS} ms`,
+            );
+          throw error;
+        }
+      }
+      if (options.faults.isArmed('no-phone-risk-reject') && !account.phone) {
+        throw new errors.InvalidGrant('risk policy rejected token issuance: no verified phone on the account');
+      }
+      return undefined;
     },
     async renderError(ctx, out) {
       ctx.type = 'html';
@@ -141,6 +191,11 @@ function labMiddleware(log: LabLog, node: NodeName) {
       ctx.set(LAB_HEADERS.entry, context.entry);
     }
     await next();
+    // Like many providers, the lab says why a grant was refused (oidc-provider keeps it as error_detail).
+    const detail = grantErrorDetails.get(ctx.req);
+    const errorBody = ctx.body as { error?: string; error_description?: string } | undefined;
+    if (detail && errorBody?.error === 'invalid_grant')
+      errorBody.error_description = `${errorBody.error_description ?? 'grant request is invalid'} (${detail})`;
     if (ctx.response.get('Access-Control-Allow-Origin')) {
       ctx.append('Access-Control-Expose-Headers', [LAB_HEADERS.requestId, LAB_HEADERS.node, LAB_HEADERS.entry, 'Date'].join(', '));
     }
@@ -156,5 +211,23 @@ function labMiddleware(log: LabLog, node: NodeName) {
         error_description: ctx.status >= 400 ? body?.error_description : undefined,
       });
     }
+  };
+}
+
+/**
+ * The replica's id_tokens while `idp-clock-ahead` is armed: issued (iat) and expiring (exp) by a
+ * clock running IDP_CLOCK_AHEAD_S fast, as a token service with a drifted clock issues them.
+ */
+function skewIdTokenClock(provider: Provider, faults: FaultSwitchboard): void {
+  const prototype = provider.IdToken.prototype as unknown as {
+    issue: (options?: { use?: string; expiresAt?: number }) => Promise<string>;
+    set: (key: string, value: unknown) => void;
+  };
+  const issue = prototype.issue;
+  prototype.issue = function issueWithClock(this: typeof prototype, issueOptions = {}) {
+    if (!faults.isArmed('idp-clock-ahead') || issueOptions.use !== 'idtoken') return issue.call(this, issueOptions);
+    const skewedNow = Math.floor(Date.now() / 1000) + IDP_CLOCK_AHEAD_S;
+    this.set('iat', skewedNow);
+    return issue.call(this, { ...issueOptions, expiresAt: skewedNow + 3600 });
   };
 }

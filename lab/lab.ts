@@ -16,12 +16,18 @@ import { createInteractions } from './interactions.ts';
 import { LabLog, type LogLine } from './log.ts';
 import { startMailSink } from './mail.ts';
 import { ENTRY_POINT_SPECS, entryForAddress, startEntryPoint } from './proxies.ts';
+import { NORMAL_LIMIT, RateLimiter, TIGHT_LIMIT } from './rate-limit.ts';
+import { startEmailVerificationUpstream } from './upstream.ts';
 import type { LabSettings } from './settings.ts';
 import { ReplicatedStore, type NodeName } from './store.ts';
 import { createWebApp } from './webapp.ts';
 
 /** How far behind the replica is while `replica-lag` is armed, unless LAB_REPLICA_LAG_MS says more. */
 export const REPLICA_LAG_FAULT_MS = 30_000;
+/** The authorization code lifetime while `code-ttl-short` is armed. */
+export const SHORT_CODE_LIFETIME_MS = 600;
+/** How long the upstream email verification takes to answer (longer than token issuance waits). */
+const EMAIL_VERIFICATION_UPSTREAM_DELAY_MS = 1_500;
 
 export interface LabUrls {
   issuer: string;
@@ -67,11 +73,14 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
   const log = new LabLog(20_000, options.echo);
   const faults = new FaultSwitchboard(settings.faults);
   const store = new ReplicatedStore();
-  const applyLag = () => {
+  const rateLimiter = new RateLimiter();
+  const applyFaults = () => {
     store.lagMs = faults.isArmed('replica-lag') ? Math.max(settings.replicaLagMs, REPLICA_LAG_FAULT_MS) : settings.replicaLagMs;
+    store.codeLifetimeMs = faults.isArmed('code-ttl-short') ? SHORT_CODE_LIFETIME_MS : undefined;
+    rateLimiter.reset();
   };
-  applyLag();
-  faults.onChange(applyLag);
+  applyFaults();
+  faults.onChange(applyFaults);
 
   const accounts = new AccountStore();
   const inbox = new Inbox();
@@ -90,19 +99,24 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
     const appServer = createServer();
     const appPort = await listen(appServer, portAfter(settings.port, 1), 'web app');
     closers.push(() => closeServer(appServer));
-    const app = `http://127.0.0.1:${appPort}`;
+    // The app is on another site than the identity provider (localhost against 127.0.0.1), as in
+    // production, so the redirect back to it is a cross-site navigation.
+    const app = `http://localhost:${appPort}`;
 
     const mail = await startMailSink(inbox, log, portAfter(settings.port, 2));
     closers.push(() => mail.close());
 
+    const upstream = await startEmailVerificationUpstream(EMAIL_VERIFICATION_UPSTREAM_DELAY_MS);
+    closers.push(() => upstream.close());
+
     const proxies = [];
     for (const [index, spec] of ENTRY_POINT_SPECS.entries()) {
-      const proxy = await startEntryPoint(spec, portAfter(settings.port, 3 + index));
+      const proxy = await startEntryPoint(spec, portAfter(settings.port, 3 + index), faults);
       closers.push(() => proxy.close());
       proxies.push(proxy);
     }
 
-    const idp = createIdp({ issuer, appOrigin: app, store, accounts, log });
+    const idp = createIdp({ issuer, appOrigin: app, store, accounts, log, faults, upstream });
     const interactions = createInteractions({ provider: idp.primary, accounts, mail, log });
     const urls: LabUrls = {
       issuer,
@@ -136,7 +150,9 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       primary: idp.primary.callback(),
       replica: idp.replica.callback(),
     };
-    const webPoolNode = (): NodeName => (faults.isArmed('replica-lag') ? 'replica' : 'primary');
+    // Web token calls go to the web token service's pool; the faults that model a bad web token
+    // service put the replica there.
+    const webPoolNode = (): NodeName => (faults.isArmed('replica-lag') || faults.isArmed('idp-clock-ahead') ? 'replica' : 'primary');
 
     gateway.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const context = { requestId: randomUUID(), entry: entryForAddress(req.socket.remoteAddress), receivedAt: Date.now() };
@@ -170,6 +186,32 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
         node = webPoolNode();
       }
       if (url.pathname.endsWith('/token') && req.method === 'POST') {
+        const verdict = rateLimiter.take(
+          req.socket.remoteAddress ?? 'unknown',
+          faults.isArmed('rate-limit-tight') ? TIGHT_LIMIT : NORMAL_LIMIT,
+        );
+        if (!verdict.allowed) {
+          log.write('gateway', 'token.rate_limited', {
+            request_id: context?.requestId,
+            entry: context?.entry,
+            retry_after_s: verdict.retryAfterSeconds,
+          });
+          const origin = req.headers.origin;
+          return sendJson(
+            res,
+            429,
+            { error: 'rate_limited', error_description: `too many token requests; retry after ${verdict.retryAfterSeconds} s` },
+            {
+              'retry-after': String(verdict.retryAfterSeconds),
+              ...(origin
+                ? {
+                    'access-control-allow-origin': origin,
+                    'access-control-expose-headers': 'x-request-id, x-lab-node, x-lab-entry, Date, Retry-After',
+                  }
+                : {}),
+            },
+          );
+        }
         log.write('gateway', 'token.routed', { request_id: context?.requestId, entry: context?.entry, node, path: url.pathname });
       }
       await handlers[node](req, res);
@@ -180,7 +222,9 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       clientId: WEB_CLIENT_ID,
       redirectUri: `${app}/callback`,
       scope: SCOPE,
-      leewaySeconds: () => settings.clientLeewaySeconds,
+      leewaySeconds: () => (faults.isArmed('client-clock-strict') ? 0 : settings.clientLeewaySeconds),
+      stateCookieSameSite: () => (faults.isArmed('state-cookie-strict') ? 'Strict' : 'Lax'),
+      attemptChoice: () => (faults.isArmed('stale-state-preferred') ? 'oldest' : 'matching'),
     });
     appServer.on('request', webApp);
 

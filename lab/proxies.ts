@@ -4,8 +4,12 @@
  * which entry point a request came through, as a load balancer knows its edges by their addresses.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { Server } from 'proxy-chain';
+import type { IncomingMessage } from 'node:http';
+import { Server, type PrepareRequestFunctionResult } from 'proxy-chain';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { EntryPoint } from './context.ts';
+import type { FaultSwitchboard } from './faults.ts';
+import { readBody } from './http.ts';
 
 export interface EntryPointSpec {
   readonly name: Exclude<EntryPoint, 'direct'>;
@@ -16,7 +20,7 @@ export interface EntryPointSpec {
 
 export const ENTRY_POINT_SPECS: readonly EntryPointSpec[] = [
   { name: 'edge-east', localAddress: '127.0.0.2', latencyMs: 0 },
-  { name: 'edge-west', localAddress: '127.0.0.3', latencyMs: 150 },
+  { name: 'edge-west', localAddress: '127.0.0.3', latencyMs: 100 },
   { name: 'corporate', localAddress: '127.0.0.4', latencyMs: 20 },
 ];
 
@@ -31,13 +35,45 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-export async function startEntryPoint(spec: EntryPointSpec, port: number): Promise<RunningProxy> {
+const isTokenRequest = (request: IncomingMessage) =>
+  request.method === 'POST' && /\/token(\?|$)/.test(new URL(request.url ?? '/', 'http://x').pathname);
+
+/**
+ * `edge-west-broken`: the entry point forwards token requests itself, without their `code` field,
+ * as a body-rewriting rule gone wrong would. The answer goes back with the proxy's Via header.
+ */
+async function forwardMangled(spec: EntryPointSpec, request: IncomingMessage): Promise<PrepareRequestFunctionResult> {
+  const form = new URLSearchParams(await readBody(request));
+  form.delete('code');
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && !/^(host|content-length|connection|proxy-)/i.test(entry[0]),
+    ),
+  );
+  // It still leaves from its own address, so the gateway still sees it as edge-west.
+  const upstream = await undiciFetch(request.url ?? '', {
+    method: 'POST',
+    headers,
+    body: form.toString(),
+    dispatcher: new Agent({ connect: { localAddress: spec.localAddress } }),
+  });
+  const body = Buffer.from(await upstream.arrayBuffer());
+  const responseHeaders: Record<string, string> = { via: `1.1 ${spec.name}` };
+  upstream.headers.forEach((value, name) => {
+    if (!/^(content-length|transfer-encoding|connection|content-encoding)$/i.test(name)) responseHeaders[name] = value;
+  });
+  return { customResponseFunction: () => ({ statusCode: upstream.status, headers: responseHeaders, body }) };
+}
+
+export async function startEntryPoint(spec: EntryPointSpec, port: number, faults: FaultSwitchboard): Promise<RunningProxy> {
   const server = new Server({
     port,
     host: '127.0.0.1',
     verbose: false,
-    async prepareRequestFunction() {
+    async prepareRequestFunction({ request, isHttp }) {
       if (spec.latencyMs > 0) await delay(spec.latencyMs);
+      if (isHttp && spec.name === 'edge-west' && faults.isArmed('edge-west-broken') && isTokenRequest(request))
+        return forwardMangled(spec, request);
       return { localAddress: spec.localAddress };
     },
   });

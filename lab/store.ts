@@ -9,6 +9,9 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 
 export type NodeName = 'primary' | 'replica';
 
+const CODE_PREFIX = 'AuthorizationCode:';
+const EXPIRED_CODE_MEMORY_MS = 60_000;
+
 interface StoredRecord {
   payload: AdapterPayload;
   writtenAt: number;
@@ -20,6 +23,8 @@ export class ReplicatedStore {
   readonly #index = new Map<string, string>();
   readonly #now: () => number;
   #lagMs: number;
+  /** When set, authorization codes live this long (ms), whatever lifetime the provider gave them. */
+  codeLifetimeMs: number | undefined;
 
   constructor(lagMs = 0, now: () => number = Date.now) {
     this.#lagMs = lagMs;
@@ -41,11 +46,13 @@ export class ReplicatedStore {
 
   write(key: string, payload: AdapterPayload, expiresInSeconds: number | undefined): void {
     const now = this.#now();
-    this.#records.set(key, {
-      payload,
-      writtenAt: now,
-      expiresAt: expiresInSeconds === undefined ? undefined : now + expiresInSeconds * 1000,
-    });
+    const lifetimeMs =
+      key.startsWith(CODE_PREFIX) && this.codeLifetimeMs !== undefined
+        ? this.codeLifetimeMs
+        : expiresInSeconds === undefined
+          ? undefined
+          : expiresInSeconds * 1000;
+    this.#records.set(key, { payload, writtenAt: now, expiresAt: lifetimeMs === undefined ? undefined : now + lifetimeMs });
   }
 
   read(key: string, node: NodeName): AdapterPayload | undefined {
@@ -53,6 +60,11 @@ export class ReplicatedStore {
     if (!record) return undefined;
     const now = this.#now();
     if (record.expiresAt !== undefined && record.expiresAt <= now) {
+      // An expired code is still known for a while, marked expired, so that its exchange fails
+      // as "expired" rather than "not found", as it does on a provider that keeps expired codes.
+      if (key.startsWith(CODE_PREFIX) && now - record.expiresAt < EXPIRED_CODE_MEMORY_MS) {
+        return { ...record.payload, exp: Math.min(record.payload.exp ?? Infinity, Math.floor(now / 1000)) };
+      }
       this.#records.delete(key);
       return undefined;
     }

@@ -16,6 +16,16 @@ export interface WebAppConfig {
   redirectUri: string;
   scope: string;
   leewaySeconds: () => number;
+  /** SameSite of the login-state cookie: Lax normally; Strict under `state-cookie-strict`. */
+  stateCookieSameSite: () => 'Lax' | 'Strict';
+  /** Which pending attempt the callback takes: the one its state names, or (`stale-state-preferred`) the oldest. */
+  attemptChoice: () => 'matching' | 'oldest';
+}
+
+export const STATE_COOKIE = 'am_login';
+
+function hasCookie(header: string | undefined, name: string): boolean {
+  return (header ?? '').split(/;\s*/).some((part) => part.startsWith(`${name}=`) && part.length > name.length + 1);
 }
 
 export function createWebApp(config: WebAppConfig) {
@@ -32,7 +42,19 @@ export function createWebApp(config: WebAppConfig) {
         redirectUri: config.redirectUri,
         scope: config.scope,
         leewaySeconds: config.leewaySeconds(),
+        stateCookieSameSite: config.stateCookieSameSite(),
+        attemptChoice: config.attemptChoice(),
       });
+      return;
+    }
+    if (pathname === '/callback' && req.method === 'GET') {
+      // The app's server checks that the browser brought its login state back with the redirect.
+      const seen = hasCookie(req.headers.cookie, STATE_COOKIE);
+      const html = ASSETS['/'].body
+        .toString('utf8')
+        .replace('<head>', `<head><meta name="login-state-cookie" content="${seen ? 'present' : 'absent'}">`);
+      res.writeHead(200, { 'content-type': ASSETS['/'].type, 'cache-control': 'no-store' });
+      res.end(html);
       return;
     }
     const asset = pathname === '/app.js' ? ASSETS['/app.js'] : SPA_ROUTES.has(pathname) ? ASSETS['/'] : undefined;

@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { journeyStep } from './timeline.ts';
 import type { UiLabels } from './labels.ts';
 
 /** The web app before sign-in: the page a user opens to log in. */
@@ -14,14 +15,14 @@ export class AppLandingPage {
   }
 
   async open(): Promise<void> {
-    await test.step('Open the app', async () => {
+    await journeyStep('Open the app', async () => {
       await this.page.goto(this.appUrl);
       await expect(this.loginButton).toBeVisible();
     });
   }
 
   async startLogin(): Promise<void> {
-    await test.step('Start signing in', async () => {
+    await journeyStep('Start signing in', async () => {
       await this.loginButton.click();
     });
   }

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, type Page } from '@playwright/test';
-import { authorizationUrl, createPkce, exchangeCode, type ClientRegistration } from '../fixtures/oauth.ts';
+import type { Page } from '@playwright/test';
+import { journeyStep } from './timeline.ts';
+import { authorizationUrl, createPkce, exchangeCode, type ClientRegistration, type TokenExchangeRecord } from '../fixtures/oauth.ts';
 import { EmailPage } from './email.page.ts';
 import type { UiLabels } from './labels.ts';
 import { secondFactorChannel, type CodeSource, type JourneyAccount, type JourneyOutcome } from './login-journey.ts';
@@ -98,6 +99,8 @@ export interface DesktopCliOptions {
   preferredPort: number;
   portPolicy?: 'fallback' | 'strict';
   leewaySeconds?: number;
+  /** Told of the token exchange as it happens, for the evidence. */
+  onExchange?: (record: TokenExchangeRecord) => void;
 }
 
 /** A desktop CLI: it opens the system browser for the login pages and receives the code on a loopback port. */
@@ -116,13 +119,13 @@ export class DesktopCliClient {
   }
 
   async signIn(account: JourneyAccount): Promise<JourneyOutcome> {
-    return test.step('Sign in from the desktop CLI', async () => {
+    return journeyStep('Sign in from the desktop CLI', async () => {
       const receiver = await LoopbackReceiver.listen(this.options.preferredPort, this.options.portPolicy ?? 'fallback');
       try {
         const pkce = createPkce();
         const { client } = this.options;
 
-        await test.step(`Open the browser (callback on port ${receiver.port})`, async () => {
+        await journeyStep(`Open the browser (callback on port ${receiver.port})`, async () => {
           await this.page.goto(authorizationUrl(this.options.authorizationEndpoint, client, pkce, receiver.redirectUri));
         });
 
@@ -131,7 +134,7 @@ export class DesktopCliClient {
         const channel = secondFactorChannel(account);
         await this.secondFactor.submitCode(channel, () => this.options.codes.codeFor(account, channel));
         const params = await receiver.waitForCallback(20_000);
-        return await test.step('Exchange the code from the CLI', async () => {
+        return await journeyStep('Exchange the code from the CLI', async () => {
           if (params.get('error')) return authorizationError(params);
           if (params.get('state') !== pkce.state) throw new Error('the loopback redirect carried a state the CLI did not send');
           const exchange = await exchangeCode({
@@ -142,6 +145,7 @@ export class DesktopCliClient {
             verifier: pkce.verifier,
             fetchImpl: this.options.fetchImpl,
           });
+          this.options.onExchange?.(exchange.record);
           return nativeOutcome(exchange, pkce.nonce, this.options.leewaySeconds ?? 300);
         });
       } finally {

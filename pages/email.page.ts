@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { journeyStep } from './timeline.ts';
 import type { UiLabels } from './labels.ts';
 
 /** The identity provider's first screen: the email address. */
@@ -16,7 +17,7 @@ export class EmailPage {
   }
 
   async submitEmail(email: string): Promise<void> {
-    await test.step('Enter the email address', async () => {
+    await journeyStep('Enter the email address', async () => {
       await this.waitUntilShown();
       await this.emailField.fill(email);
       await this.continueButton.click();

@@ -1,5 +1,6 @@
-import { test, type Page } from '@playwright/test';
-import { authorizationUrl, createPkce, exchangeCode, type ClientRegistration } from '../fixtures/oauth.ts';
+import type { Page } from '@playwright/test';
+import { journeyStep } from './timeline.ts';
+import { authorizationUrl, createPkce, exchangeCode, type ClientRegistration, type TokenExchangeRecord } from '../fixtures/oauth.ts';
 import { EmailPage } from './email.page.ts';
 import type { UiLabels } from './labels.ts';
 import { secondFactorChannel, type CodeSource, type JourneyAccount, type JourneyOutcome } from './login-journey.ts';
@@ -17,6 +18,8 @@ export interface IosAppOptions {
   /** The app's own HTTP, through the cell's network path. */
   fetchImpl: typeof fetch;
   leewaySeconds?: number;
+  /** Told of the token exchange as it happens, for the evidence. */
+  onExchange?: (record: TokenExchangeRecord) => void;
 }
 
 /**
@@ -39,7 +42,7 @@ export class IosAppClient {
   }
 
   async signIn(account: JourneyAccount): Promise<JourneyOutcome> {
-    return test.step('Sign in from the iOS app', async () => {
+    return journeyStep('Sign in from the iOS app', async () => {
       const { client } = this.options;
       const pkce = createPkce();
       // The in-app browser hands a redirect to the app's custom scheme over to the app instead of
@@ -68,7 +71,7 @@ export class IosAppClient {
         await route.fulfill({ response });
       });
 
-      await test.step('Open the sign-in sheet', async () => {
+      await journeyStep('Open the sign-in sheet', async () => {
         await this.page.goto(authorizationUrl(this.options.authorizationEndpoint, client, pkce));
       });
 
@@ -82,7 +85,7 @@ export class IosAppClient {
           setTimeout(() => reject(new Error('the sign-in never handed a redirect back to the app within 20 s')), 20_000).unref(),
         ),
       ]);
-      return test.step('Exchange the code through the mobile gateway', async () => {
+      return journeyStep('Exchange the code through the mobile gateway', async () => {
         if (location.searchParams.get('error')) return authorizationError(location.searchParams);
         if (location.searchParams.get('state') !== pkce.state)
           throw new Error('the redirect to the app carried a state the app did not send');
@@ -93,6 +96,7 @@ export class IosAppClient {
           verifier: pkce.verifier,
           fetchImpl: this.options.fetchImpl,
         });
+        this.options.onExchange?.(exchange.record);
         return nativeOutcome(exchange, pkce.nonce, this.options.leewaySeconds ?? 300);
       });
     });

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { journeyStep } from './timeline.ts';
 import { AppLandingPage } from './app-landing.page.ts';
 import { AuthErrorPage, type AuthErrorDetails } from './auth-error.page.ts';
 import { EmailPage } from './email.page.ts';
@@ -51,7 +52,7 @@ export class LoginJourney {
   }
 
   async signIn(account: JourneyAccount): Promise<JourneyOutcome> {
-    return test.step('Sign in', async () => {
+    return journeyStep('Sign in', async () => {
       await this.landing.open();
       await this.landing.startLogin();
       return this.completeAtIdentityProvider(account);
@@ -60,7 +61,7 @@ export class LoginJourney {
 
   /** From the app's error page: "Try again", and the whole sign-in once more. */
   async retryAfterError(account: JourneyAccount): Promise<JourneyOutcome> {
-    return test.step('Try again from the error page', async () => {
+    return journeyStep('Try again from the error page', async () => {
       await this.error.tryAgainButton.click();
       return this.completeAtIdentityProvider(account);
     });
@@ -76,7 +77,7 @@ export class LoginJourney {
 
   /** Waits for the app to land on either the signed-in home or its error page, and reads which. */
   async outcome(): Promise<JourneyOutcome> {
-    return test.step('Wait for the app to finish signing in', async () => {
+    return journeyStep('Wait for the app to finish signing in', async () => {
       await expect(this.home.heading.or(this.error.heading)).toBeVisible();
       if (await this.home.heading.isVisible()) {
         return {

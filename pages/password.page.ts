@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { journeyStep } from './timeline.ts';
 import type { UiLabels } from './labels.ts';
 import { fillSecret } from './secret-input.ts';
 
@@ -13,7 +14,7 @@ export class PasswordPage {
   }
 
   async submitPassword(password: string): Promise<void> {
-    await test.step('Enter the password', async () => {
+    await journeyStep('Enter the password', async () => {
       await expect(this.passwordField).toBeEditable();
       await fillSecret(this.passwordField, password);
       await this.continueButton.click();

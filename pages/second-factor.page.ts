@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { journeyStep } from './timeline.ts';
 import type { UiLabels } from './labels.ts';
 import { fillSecret } from './secret-input.ts';
 
@@ -20,7 +21,7 @@ export class SecondFactorPage {
 
   /** `code` is asked for only once the screen is up, so an SMS or email code is the one this step sent. */
   async submitCode(channel: SecondFactorChannel, code: () => Promise<string>): Promise<void> {
-    await test.step(`Enter the verification code (${channel})`, async () => {
+    await journeyStep(`Enter the verification code (${channel})`, async () => {
       await this.waitUntilShown();
       await fillSecret(this.codeField, await code());
       await this.continueButton.click();

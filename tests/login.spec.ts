@@ -8,16 +8,16 @@ test.describe('sign-in journey', () => {
   test(
     'a fresh account signs in end to end and lands on its home',
     { tag: '@windows-chrome' },
-    async ({ account, accountSpec, journey }) => {
+    async ({ account, accountSpec, signIn, journey }) => {
       await allure.epic('Sign-in');
       await allure.feature('Web login journey');
       await allure.story('Fresh account signs in');
       await allure.severity('critical');
       await allure.parameter('accountType', accountTypeLabel(accountSpec));
 
-      const outcome = await journey.signIn(account);
+      const outcome = await signIn(account);
 
-      expect(outcome, 'the app should land on the signed-in home, not its error page').toMatchObject({ kind: 'signed-in' });
+      expect(outcome).toBeSignedIn({ email: account.email, plan: 'Plus' });
       await expect(journey.home.accountEmail).toHaveText(account.email);
       await expect(journey.home.plan).toHaveText('Plus');
     },

@@ -15,7 +15,7 @@ test.describe('sign-in matrix', () => {
     const title = cellTitle(cell);
 
     test.describe(() => {
-      test.use(cellOptions(cell));
+      test.use({ ...cellOptions(cell), cellParameters: { ...cell } });
 
       test(title, { tag: [`@${cell.profile}`, `@${settings.matrix}`] }, async ({ account, signIn }, testInfo) => {
         await allure.epic('Sign-in');
@@ -28,11 +28,7 @@ test.describe('sign-in matrix', () => {
 
         const outcome = await signIn(account);
 
-        expect(outcome, 'the sign-in should end signed in, not on an error').toMatchObject({
-          kind: 'signed-in',
-          email: account.email,
-          plan: cell.plan === 'plus' ? 'Plus' : 'Free',
-        });
+        expect(outcome).toBeSignedIn({ email: account.email, plan: cell.plan === 'plus' ? 'Plus' : 'Free' });
       });
     });
   }

@@ -59,7 +59,7 @@ test('a proxy named in NETWORK_PATHS becomes a network value, and its cells’ t
     assert.equal(result.status, 0, result.output);
     assert.match(result.output, /1 passed/);
     assert.ok(
-      hosts.some((host) => host === '127.0.0.1:4761'),
+      hosts.some((host) => host === 'localhost:4761'),
       `the web app was reached through the proxy: ${hosts.join(', ')}`,
     );
     assert.ok(

@@ -26,22 +26,24 @@ function show(...nodes) {
   root.replaceChildren(...nodes);
 }
 
-function readStateCookie() {
+// Pending sign-in attempts (one per tab that started one), newest last, at most three.
+const MAX_ATTEMPTS = 3;
+
+function readAttempts() {
   const entry = document.cookie.split('; ').find((part) => part.startsWith(`${STATE_COOKIE}=`));
-  if (!entry) return undefined;
+  if (!entry) return [];
   try {
-    return JSON.parse(decodeURIComponent(entry.slice(STATE_COOKIE.length + 1)));
+    const value = JSON.parse(decodeURIComponent(entry.slice(STATE_COOKIE.length + 1)));
+    return Array.isArray(value) ? value : [];
   } catch {
-    return undefined;
+    return [];
   }
 }
 
-function writeStateCookie(value) {
-  document.cookie = `${STATE_COOKIE}=${encodeURIComponent(JSON.stringify(value))}; path=/; max-age=600; samesite=lax`;
-}
-
-function clearStateCookie() {
-  document.cookie = `${STATE_COOKIE}=; path=/; max-age=0; samesite=lax`;
+function writeAttempts(attempts, sameSite) {
+  document.cookie = attempts.length
+    ? `${STATE_COOKIE}=${encodeURIComponent(JSON.stringify(attempts))}; path=/; max-age=600; samesite=${sameSite}`
+    : `${STATE_COOKIE}=; path=/; max-age=0; samesite=${sameSite}`;
 }
 
 async function loadConfig() {
@@ -63,7 +65,7 @@ async function startLogin(config) {
   const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   const state = randomToken();
   const nonce = randomToken();
-  writeStateCookie({ state, verifier, nonce, startedAt: Date.now() });
+  writeAttempts([...readAttempts(), { state, verifier, nonce, startedAt: Date.now() }].slice(-MAX_ATTEMPTS), config.stateCookieSameSite);
   const url = new URL(config.discovery.authorization_endpoint);
   url.search = new URLSearchParams({
     client_id: config.clientId,
@@ -119,8 +121,17 @@ function checkTimeClaims(claims, leewaySeconds) {
 async function completeLogin(config) {
   const params = new URLSearchParams(location.search);
   history.replaceState(null, '', '/home');
-  const saved = readStateCookie();
-  clearStateCookie();
+  const attempts = readAttempts();
+  const serverSawState = document.querySelector('meta[name="login-state-cookie"]')?.getAttribute('content') !== 'absent';
+  const saved = !serverSawState
+    ? undefined
+    : config.attemptChoice === 'oldest'
+      ? attempts[0]
+      : attempts.find((attempt) => attempt.state === params.get('state'));
+  writeAttempts(
+    attempts.filter((attempt) => attempt !== saved),
+    config.stateCookieSameSite,
+  );
   const base = { entry: null, node: null, status: null, endpoint: config.discovery.token_endpoint };
   if (params.get('error')) {
     return showError(
@@ -139,7 +150,19 @@ async function completeLogin(config) {
         errorCode: 'login_state_lost',
         title: 'Your sign-in could not be matched',
         message: 'This browser lost track of the sign-in it started (cookies cleared or blocked, or an old tab). Try again.',
-        diagnostics: { ...base, stage: 'callback', error: 'state_mismatch', state_cookie: saved ? 'different' : 'missing' },
+        diagnostics: {
+          ...base,
+          stage: 'callback',
+          error: 'state_mismatch',
+          state_cookie: !serverSawState
+            ? 'not sent with the redirect'
+            : attempts.length === 0
+              ? 'missing'
+              : saved
+                ? 'names another attempt'
+                : 'no attempt matches',
+          pending_attempts: attempts.length,
+        },
       },
       config,
     );

@@ -1,0 +1,215 @@
+/**
+ * Turns what a failed sign-in left behind into a category and a root cause. Pure: it reads the
+ * evidence and decides nothing else. It works from what any target gives — HTTP status, the OAuth
+ * error and its description, timings, the server's Date against the client's clock, proxy headers —
+ * and uses the lab's own headers (serving node, entry point) only as hints.
+ */
+export const CATEGORIES = ['token_exchange_failed', 'rate_limited', 'login-step-failed', 'target-unreachable', 'test-defect'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const TOKEN_EXCHANGE_CAUSES = [
+  'code-not-replicated',
+  'code-expired',
+  'clock-skew',
+  'upstream-email-verification',
+  'risk-policy',
+  'claims-error',
+  'edge',
+  'cookie-state',
+  'unknown',
+] as const;
+export type TokenExchangeCause = (typeof TOKEN_EXCHANGE_CAUSES)[number];
+
+export interface ExchangeEvidence {
+  status: number;
+  error?: string | undefined;
+  errorDescription?: string | undefined;
+  requestId?: string | undefined;
+  /** Server's Date header and the client's clock when the response came, both ISO or HTTP dates. */
+  serverDate?: string | undefined;
+  clientTime?: string | undefined;
+  durationMs?: number | undefined;
+  /** Time from the code reaching the client to the exchange starting. */
+  codeAgeMs?: number | undefined;
+  /** Proxy headers on the response (Via), when any. */
+  via?: string | undefined;
+  /** Lab hints, absent on real targets. */
+  node?: string | undefined;
+  entry?: string | undefined;
+}
+
+export interface FailureEvidence {
+  /** What the app (or native client) showed at the end. */
+  errorCode?: string | undefined;
+  errorMessage?: string | undefined;
+  /** The diagnostics' OAuth error, e.g. invalid_id_token_time raised by the client itself. */
+  clientError?: string | undefined;
+  clientErrorDescription?: string | undefined;
+  exchange?: ExchangeEvidence | undefined;
+  /** An exception thrown while driving the journey. */
+  thrown?: { name: string; message: string } | undefined;
+  /** The journey step that was running when it stopped, and any alert the page showed. */
+  failedStep?: string | undefined;
+  pageAlert?: string | undefined;
+}
+
+export interface Classification {
+  category: Category;
+  cause?: string;
+  /** One sentence a reader can act on. */
+  summary: string;
+}
+
+/** `token_exchange_failed (code-not-replicated)`; the failure message starts with this. */
+export function classificationLabel(classification: Pick<Classification, 'category' | 'cause'>): string {
+  return classification.cause ? `${classification.category} (${classification.cause})` : classification.category;
+}
+
+const UNREACHABLE =
+  /ERR_CONNECTION_REFUSED|ERR_NAME_NOT_RESOLVED|ERR_ADDRESS_UNREACHABLE|ERR_CONNECTION_RESET|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ERR_PROXY_CONNECTION_FAILED|ERR_TUNNEL_CONNECTION_FAILED|NS_ERROR_CONNECTION_REFUSED|Could not connect/i;
+const CLOCK_SKEW_LIMIT_S = 60;
+
+function skewSeconds(exchange: ExchangeEvidence | undefined): number | undefined {
+  if (!exchange?.serverDate || !exchange.clientTime) return undefined;
+  const server = Date.parse(exchange.serverDate);
+  const client = Date.parse(exchange.clientTime);
+  if (Number.isNaN(server) || Number.isNaN(client)) return undefined;
+  return Math.round((client - server) / 1000);
+}
+
+function exchangeFacts(exchange: ExchangeEvidence | undefined): string {
+  if (!exchange) return 'no token response was seen';
+  const parts = [`the token endpoint answered ${exchange.status || 'nothing'}`];
+  if (exchange.error) parts.push(exchange.errorDescription ? `${exchange.error} "${exchange.errorDescription}"` : exchange.error);
+  const hints = [
+    exchange.requestId && `request_id ${exchange.requestId}`,
+    exchange.node && `node ${exchange.node}`,
+    exchange.entry && `entry ${exchange.entry}`,
+  ].filter(Boolean);
+  return `${parts.join(' ')}${hints.length ? ` (${hints.join(', ')})` : ''}`;
+}
+
+function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCause; why: string } {
+  const exchange = evidence.exchange;
+  const text =
+    `${exchange?.error ?? ''} ${exchange?.errorDescription ?? ''} ${evidence.clientError ?? ''} ${evidence.clientErrorDescription ?? ''}`.toLowerCase();
+  const skew = skewSeconds(exchange);
+
+  if (
+    evidence.errorCode === 'login_state_lost' ||
+    /state/.test(evidence.clientError ?? '') ||
+    (/pkce|code_verifier|code verifier/.test(text) && !/missing/.test(text))
+  ) {
+    return { cause: 'cookie-state', why: 'the login state the client kept (state, PKCE verifier) did not survive to the exchange' };
+  }
+  if (/id_token_time|clock|issued .* (future|ago)|iat|not yet valid|nbf/.test(text)) {
+    return {
+      cause: 'clock-skew',
+      why: `the token's time claims and the client's clock disagree${skew !== undefined ? ` (client clock ${skew >= 0 ? '+' : ''}${skew} s against the server's Date)` : ''}`,
+    };
+  }
+  if (/email verification|email-verification|mailbox verification/.test(text)) {
+    return {
+      cause: 'upstream-email-verification',
+      why: 'the token service waited on an upstream email verification that did not answer in time',
+    };
+  }
+  if (/risk/.test(text)) return { cause: 'risk-policy', why: 'a risk policy refused to issue tokens for this account' };
+  if (/claim|subscription|entitlement/.test(text))
+    return { cause: 'claims-error', why: 'looking up the claims to put in the tokens failed' };
+  if (
+    /missing required parameter|malformed|not allowed in this request/.test(text) ||
+    (exchange?.via !== undefined && exchange.status === 502)
+  ) {
+    return {
+      cause: 'edge',
+      why: 'the token request reached the server without what the client sent: an entry point in between changed it',
+    };
+  }
+  if (/expired/.test(text))
+    return {
+      cause: 'code-expired',
+      why: `the authorization code had expired when it was exchanged${exchange?.codeAgeMs !== undefined ? ` (${exchange.codeAgeMs} ms after it reached the client)` : ''}`,
+    };
+  if (/not found|grant request is invalid|invalid_grant/.test(text)) {
+    const fresh = exchange?.codeAgeMs === undefined || exchange.codeAgeMs < 10_000;
+    if (fresh) {
+      return {
+        cause: 'code-not-replicated',
+        why: `a code issued moments ago was unknown to the node that served the exchange${exchange?.node ? ` (${exchange.node})` : ''}: the token service read a store the code had not reached`,
+      };
+    }
+    return { cause: 'code-expired', why: `the code was exchanged ${exchange?.codeAgeMs ?? '?'} ms after it was issued` };
+  }
+  if (skew !== undefined && Math.abs(skew) > CLOCK_SKEW_LIMIT_S)
+    return { cause: 'clock-skew', why: `the client clock is ${skew} s off the server's Date` };
+  return { cause: 'unknown', why: 'nothing in the response says why' };
+}
+
+export function classify(evidence: FailureEvidence): Classification {
+  const exchange = evidence.exchange;
+  const thrownText = evidence.thrown ? `${evidence.thrown.name}: ${evidence.thrown.message}` : '';
+
+  if (
+    exchange?.status === 429 ||
+    evidence.errorCode === 'rate_limited' ||
+    exchange?.error === 'slow_down' ||
+    exchange?.error === 'rate_limited'
+  ) {
+    return { category: 'rate_limited', summary: `the target refused for too many attempts: ${exchangeFacts(exchange)}` };
+  }
+  if (UNREACHABLE.test(thrownText) || exchange?.error === 'network_error') {
+    return {
+      category: 'target-unreachable',
+      summary: `the target could not be reached: ${(evidence.thrown?.message ?? exchange?.errorDescription ?? '').split('\n')[0]}`,
+    };
+  }
+  if (
+    evidence.errorCode === 'token_exchange_failed' ||
+    evidence.errorCode === 'login_state_lost' ||
+    (exchange && (exchange.status >= 400 || exchange.status === 0))
+  ) {
+    const { cause, why } = tokenExchangeCause(evidence);
+    return { category: 'token_exchange_failed', cause, summary: `${why}; ${exchangeFacts(exchange)}` };
+  }
+  if (evidence.errorCode) {
+    return {
+      category: 'login-step-failed',
+      cause: evidence.errorCode,
+      summary: `the sign-in ended with ${evidence.errorCode}: ${evidence.errorMessage ?? ''}`.trim(),
+    };
+  }
+  if (evidence.pageAlert) {
+    return {
+      category: 'login-step-failed',
+      cause: evidence.failedStep ?? 'unknown-step',
+      summary: `the target stopped the sign-in${evidence.failedStep ? ` at "${evidence.failedStep}"` : ''} saying "${evidence.pageAlert}"`,
+    };
+  }
+  if (evidence.thrown) {
+    const kind = /locator|getBy|toBe|toHave|waiting for/i.test(thrownText)
+      ? 'locator'
+      : /timeout/i.test(thrownText)
+        ? 'timeout'
+        : 'exception';
+    return {
+      category: 'test-defect',
+      cause: kind,
+      summary: `the suite's own ${kind === 'exception' ? 'code failed' : `${kind} gave up`}${evidence.failedStep ? ` at "${evidence.failedStep}"` : ''} with the page showing no error: ${evidence.thrown.message.split('\n')[0]}`,
+    };
+  }
+  return {
+    category: 'test-defect',
+    cause: 'unexplained',
+    summary: 'the sign-in failed without a response, an error page or an exception to explain it',
+  };
+}
+
+/** Reads `category (cause): summary` back from a failure message's first line. */
+export function parseClassification(message: string | undefined): Classification | undefined {
+  const match = /^(token_exchange_failed|rate_limited|login-step-failed|target-unreachable|test-defect)(?: \(([^)]+)\))?: (.*)$/m.exec(
+    message ?? '',
+  );
+  if (!match) return undefined;
+  return { category: match[1] as Category, ...(match[2] ? { cause: match[2] } : {}), summary: match[3] ?? '' };
+}
