@@ -13,6 +13,7 @@ import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
 import { PROFILES } from './matrix/profiles.ts';
 
 const settings = loadSettings();
+const PACKAGE_VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const CI = Boolean(process.env.CI);
 
 // Workers inherit the main process's environment, so the token fixed here is the one the lab
@@ -21,6 +22,10 @@ const CI = Boolean(process.env.CI);
 const TOKEN_FILE = '.lab/admin-token';
 process.env.LAB_ADMIN_TOKEN ??=
   settings.labAdminToken ?? (existsSync(TOKEN_FILE) ? readFileSync(TOKEN_FILE, 'utf8').trim() : randomBytes(24).toString('base64url'));
+
+// Playwright's error-context.md would carry an ARIA snapshot of the page, field values included
+// (a one-time code left in its field, say); this switches that snapshot off for every worker.
+process.env.PLAYWRIGHT_NO_COPY_PROMPT = '1';
 
 const browser = resolveBrowser({ browserExecutable: settings.browserExecutable });
 const launchOptions = browser.kind === 'system' ? { executablePath: browser.executablePath, args: browser.args } : {};
@@ -54,7 +59,19 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
   expect: { timeout: 15_000 },
   outputDir: 'test-results',
   globalSetup: './fixtures/global-setup.ts',
-  reporter: [[CI ? 'dot' : 'list'], ['allure-playwright', { resultsDir: 'allure-results', detail: false, suiteTitle: true }]],
+  reporter: [
+    [CI ? 'dot' : 'list'],
+    [
+      './reporters/matrix-reporter.ts',
+      {
+        tier: settings.matrix,
+        target: settings.target === 'lab' ? `lab (http://127.0.0.1:${settings.labPort})` : (settings.baseUrl ?? 'remote'),
+        ...(settings.target === 'lab' ? { targetVersion: `authmatrix lab ${PACKAGE_VERSION}` } : {}),
+        faults: settings.target === 'lab' ? settings.labFaults : [],
+      },
+    ],
+    ['allure-playwright', { resultsDir: 'allure-results', detail: false, suiteTitle: true }],
+  ],
   use: {
     ...(settings.wsEndpoint ? { connectOptions: { wsEndpoint: settings.wsEndpoint } } : {}),
     // Traces record typed values and DOM snapshots of filled fields, so they stay off until they

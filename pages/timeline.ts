@@ -28,7 +28,9 @@ export async function journeyStep<T>(title: string, body: () => Promise<T>): Pro
   const entry: TimelineEntry = { step: title, startedAt: new Date().toISOString() };
   const started = Date.now();
   current?.entries.push(entry);
+
   const result = await test.step(title, body);
+
   entry.durationMs = Date.now() - started;
   return result;
 }

@@ -207,9 +207,10 @@ export function classify(evidence: FailureEvidence): Classification {
 
 /** Reads `category (cause): summary` back from a failure message's first line. */
 export function parseClassification(message: string | undefined): Classification | undefined {
-  const match = /^(token_exchange_failed|rate_limited|login-step-failed|target-unreachable|test-defect)(?: \(([^)]+)\))?: (.*)$/m.exec(
-    message ?? '',
-  );
+  const match =
+    /^(?:Error: )?(token_exchange_failed|rate_limited|login-step-failed|target-unreachable|test-defect)(?: \(([^)]+)\))?: (.*)$/m.exec(
+      message ?? '',
+    );
   if (!match) return undefined;
   return { category: match[1] as Category, ...(match[2] ? { cause: match[2] } : {}), summary: match[3] ?? '' };
 }

@@ -3,7 +3,7 @@ import { accountTypeLabel } from '../fixtures/accounts.ts';
 import { expect, test } from '../fixtures/test.ts';
 
 test.describe('sign-in journey', () => {
-  test.use({ accountSpec: { emailProvider: 'outlook', phone: 'none', plan: 'plus', mfa: 'none' } });
+  test.use({ accountSpec: { emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' } });
 
   test(
     'a fresh account signs in end to end and lands on its home',

@@ -1,0 +1,156 @@
+/**
+ * The matrix reporter: collects every result during the run and, at the end, prints the heat map,
+ * writes reports/matrix-summary.{md,json} and reports/matrix-heatmap.html (attached to the Allure
+ * report), and the run's environment for Allure. A pass that needed a retry after a
+ * token_exchange_failed is reported as an intermittent regression, with a warning, never hidden.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { AXIS_NAMES } from '../matrix/axes.ts';
+import { PROFILES } from '../matrix/profiles.ts';
+import { parseClassification } from './classify.ts';
+import { renderConsole, renderHtml, renderMarkdown, summarize, type CellResult, type CellStatus } from './matrix-summary.ts';
+
+export interface MatrixReporterOptions {
+  outputDir?: string;
+  allureResultsDir?: string;
+  tier: string;
+  target: string;
+  targetVersion?: string;
+  faults: string[];
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** `windows-chrome · outlook/none/plus/totp · fresh · synced · direct` back to its axes. */
+export function axesFromTitle(title: string): Record<string, string> | undefined {
+  const parts = title.split(' · ');
+  if (parts.length !== 5) return undefined;
+  const [profile = '', account = '', cookies = '', clock = '', network = ''] = parts;
+  const [emailProvider, phone, plan, mfa] = account.split('/');
+  if (!emailProvider || !phone || !plan || !mfa) return undefined;
+  const axes: Record<string, string> = { profile, emailProvider, phone, plan, mfa, cookies, clock, network };
+  return AXIS_NAMES.every((axis) => axes[axis]) ? axes : undefined;
+}
+
+function messageOf(result: TestResult): string | undefined {
+  return (result.error?.message ?? result.errors[0]?.message)?.replace(ANSI, '');
+}
+
+export default class MatrixReporter implements Reporter {
+  readonly #options: MatrixReporterOptions;
+  readonly #results = new Map<TestCase, TestResult[]>();
+  readonly #browsers = new Set<string>();
+  #startedAt = new Date();
+  #config: FullConfig | undefined;
+
+  constructor(options: MatrixReporterOptions) {
+    this.#options = options;
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(config: FullConfig, _suite: Suite): void {
+    this.#config = config;
+    this.#startedAt = new Date();
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const list = this.#results.get(test) ?? [];
+    list.push(result);
+    this.#results.set(test, list);
+    for (const annotation of result.annotations)
+      if (annotation.type === 'browser' && annotation.description) this.#browsers.add(annotation.description);
+    const earlier = list.slice(0, -1).map((attempt) => parseClassification(messageOf(attempt)));
+    if (result.status === 'passed' && earlier.some((classification) => classification?.category === 'token_exchange_failed')) {
+      process.stderr.write(
+        `authmatrix: ⚠ intermittent regression: "${test.title}" passed on retry ${result.retry} after token_exchange_failed\n`,
+      );
+    }
+  }
+
+  #cellResult(test: TestCase, attempts: TestResult[]): CellResult {
+    const last = attempts.at(-1);
+    const outcome = test.outcome();
+    const earlierFailures = attempts
+      .slice(0, -1)
+      .map((attempt) => parseClassification(messageOf(attempt)))
+      .filter((classification) => classification !== undefined);
+    let status: CellStatus;
+    if (outcome === 'skipped') status = 'skipped';
+    else if (outcome === 'unexpected') status = 'failed';
+    else if (outcome === 'flaky' && earlierFailures.some((classification) => classification.category === 'token_exchange_failed'))
+      status = 'intermittent';
+    else status = 'passed';
+    const failedMessage = status === 'failed' && last ? messageOf(last) : undefined;
+    return {
+      title: test.title,
+      project: test.parent.project()?.name ?? '',
+      axes: axesFromTitle(test.title),
+      status,
+      classification: failedMessage
+        ? (parseClassification(failedMessage) ?? {
+            category: 'test-defect',
+            cause: 'unclassified',
+            summary: failedMessage.split('\n')[0] ?? '',
+          })
+        : undefined,
+      earlierFailures: earlierFailures.length ? earlierFailures : undefined,
+      retries: attempts.length - 1,
+      durationMs: attempts.reduce((sum, attempt) => sum + attempt.duration, 0),
+    };
+  }
+
+  async onEnd(result: FullResult): Promise<void> {
+    const results = [...this.#results].map(([test, attempts]) => this.#cellResult(test, attempts));
+    const summary = summarize(results, {
+      tier: this.#options.tier,
+      target: this.#options.target,
+      faults: this.#options.faults,
+      startedAt: this.#startedAt.toISOString(),
+      durationMs: result.duration,
+      profiles: PROFILES.map((profile) => profile.name),
+    });
+    const outputDir = this.#options.outputDir ?? 'reports';
+    mkdirSync(outputDir, { recursive: true });
+    writeFileSync(path.join(outputDir, 'matrix-summary.md'), renderMarkdown(summary));
+    writeFileSync(path.join(outputDir, 'matrix-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(path.join(outputDir, 'matrix-heatmap.html'), renderHtml(summary));
+    process.stdout.write(`${renderConsole(summary)}\n`);
+    this.#writeAllureEnvironment();
+    await Promise.resolve();
+  }
+
+  #writeAllureEnvironment(): void {
+    const dir = this.#options.allureResultsDir ?? 'allure-results';
+    let commit = 'unknown';
+    try {
+      commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      commit = 'not a git checkout';
+    }
+    const engines = (this.#config?.projects ?? []).map((project) => `${project.name}=${String(project.metadata.engine ?? '')}`).join(', ');
+    const properties: Record<string, string> = {
+      target: this.#options.target,
+      'target.version': this.#options.targetVersion ?? 'not exposed',
+      tier: this.#options.tier,
+      'lab.faults': this.#options.faults.join(', ') || 'none',
+      browsers: [...this.#browsers].sort().join(', ') || 'none ran',
+      engines,
+      node: process.version,
+      playwright: this.#config?.version ?? 'unknown',
+      'git.commit': commit,
+    };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'environment.properties'),
+      `${Object.entries(properties)
+        .map(([key, value]) => `${key}=${value.replace(/\n/g, ' ')}`)
+        .join('\n')}\n`,
+    );
+  }
+}

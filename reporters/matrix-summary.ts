@@ -1,0 +1,211 @@
+/**
+ * The matrix summary, built from test results: each cell's status, category and cause; heat maps
+ * of profiles against account types, overall and per condition; rendered as console text,
+ * Markdown (for a CI job summary), JSON and HTML. Pure: no I/O.
+ */
+import type { Classification } from './classify.ts';
+
+export type CellStatus = 'passed' | 'failed' | 'intermittent' | 'skipped';
+
+export interface CellResult {
+  title: string;
+  project: string;
+  axes: Record<string, string> | undefined;
+  status: CellStatus;
+  classification?: Classification | undefined;
+  /** Classifications of failed attempts before a pass on retry. */
+  earlierFailures?: Classification[] | undefined;
+  retries: number;
+  durationMs: number;
+}
+
+export interface RunInfo {
+  tier: string;
+  target: string;
+  faults: string[];
+  startedAt: string;
+  durationMs: number;
+  profiles: readonly string[];
+}
+
+export interface MatrixSummary {
+  run: RunInfo;
+  totals: Record<CellStatus, number> & { cells: number; otherTests: number; otherFailed: number };
+  cells: CellResult[];
+  others: CellResult[];
+  heatmap: HeatMap;
+  conditions: Record<string, HeatMap>;
+}
+
+export interface HeatMap {
+  rows: string[];
+  columns: string[];
+  /** rows × columns of aggregated status, undefined where no cell ran. */
+  grid: (CellStatus | undefined)[][];
+}
+
+const SEVERITY: Record<CellStatus, number> = { skipped: 0, passed: 1, intermittent: 2, failed: 3 };
+const SYMBOL: Record<CellStatus, string> = { passed: '✓', failed: '✗', intermittent: '~', skipped: '-' };
+const CONDITION_AXES = ['cookies', 'clock', 'network'] as const;
+
+function worst(statuses: CellStatus[]): CellStatus | undefined {
+  return statuses.reduce<CellStatus | undefined>(
+    (acc, status) => (acc === undefined || SEVERITY[status] > SEVERITY[acc] ? status : acc),
+    undefined,
+  );
+}
+
+export function accountTypeOf(axes: Record<string, string>): string {
+  return `${axes.emailProvider}/${axes.phone}/${axes.plan}/${axes.mfa}`;
+}
+
+function heatmap(cells: CellResult[], rows: readonly string[], columnOf: (cell: CellResult) => string): HeatMap {
+  const columns = [...new Set(cells.map(columnOf))].sort();
+  const usedRows = rows.filter((row) => cells.some((cell) => cell.axes?.profile === row));
+  return {
+    rows: usedRows,
+    columns,
+    grid: usedRows.map((row) =>
+      columns.map((column) =>
+        worst(cells.filter((cell) => cell.axes?.profile === row && columnOf(cell) === column).map((cell) => cell.status)),
+      ),
+    ),
+  };
+}
+
+export function summarize(results: CellResult[], run: RunInfo): MatrixSummary {
+  const cells = results.filter((result) => result.axes);
+  const others = results.filter((result) => !result.axes);
+  const count = (status: CellStatus) => cells.filter((cell) => cell.status === status).length;
+  return {
+    run,
+    totals: {
+      cells: cells.length,
+      passed: count('passed'),
+      failed: count('failed'),
+      intermittent: count('intermittent'),
+      skipped: count('skipped'),
+      otherTests: others.length,
+      otherFailed: others.filter((other) => other.status === 'failed').length,
+    },
+    cells,
+    others,
+    heatmap: heatmap(cells, run.profiles, (cell) => accountTypeOf(cell.axes ?? {})),
+    conditions: Object.fromEntries(CONDITION_AXES.map((axis) => [axis, heatmap(cells, run.profiles, (cell) => cell.axes?.[axis] ?? '?')])),
+  };
+}
+
+export function headline(summary: MatrixSummary): string {
+  const { totals, run } = summary;
+  const faults = run.faults.length ? ` with lab faults ${run.faults.join(', ')}` : '';
+  if (totals.cells === 0) return `No matrix cells ran (tier ${run.tier}${faults}).`;
+  if (totals.failed === 0 && totals.intermittent === 0) return `All ${totals.cells} cells of the ${run.tier} tier passed${faults}.`;
+  const parts = [`${totals.failed} of ${totals.cells} cells failed`];
+  if (totals.intermittent) parts.push(`${totals.intermittent} passed only on retry (intermittent)`);
+  return `${parts.join('; ')} — ${run.tier} tier${faults}.`;
+}
+
+function label(classification: Classification | undefined): string {
+  if (!classification) return 'unclassified';
+  return classification.cause ? `${classification.category} (${classification.cause})` : classification.category;
+}
+
+function textGrid(map: HeatMap, corner: string): string {
+  const width = Math.max(corner.length, ...map.rows.map((row) => row.length));
+  const header = `${corner.padEnd(width)}  ${map.columns.map((_, index) => String.fromCharCode(65 + index)).join(' ')}`;
+  const lines = map.rows.map(
+    (row, r) => `${row.padEnd(width)}  ${map.columns.map((_, c) => (map.grid[r]?.[c] ? SYMBOL[map.grid[r][c]] : '·')).join(' ')}`,
+  );
+  const legend = map.columns.map((column, index) => `${String.fromCharCode(65 + index)}=${column}`).join('  ');
+  return [header, ...lines, `  ${legend}`].join('\n');
+}
+
+export function renderConsole(summary: MatrixSummary): string {
+  const lines = ['', `authmatrix: ${headline(summary)}`, '', textGrid(summary.heatmap, 'profile \\ account'), ''];
+  for (const cell of summary.cells.filter((result) => result.status === 'failed'))
+    lines.push(`  ✗ ${cell.title}\n      ${label(cell.classification)}: ${cell.classification?.summary ?? ''}`);
+  for (const cell of summary.cells.filter((result) => result.status === 'intermittent')) {
+    lines.push(
+      `  ~ ${cell.title}\n      intermittent: passed on retry after ${cell.earlierFailures?.map(label).join(', ') ?? 'a failure'}`,
+    );
+  }
+  lines.push('  ✓ passed   ✗ failed   ~ intermittent (passed on retry after token_exchange_failed)   · not in this tier', '');
+  return lines.join('\n');
+}
+
+function markdownGrid(map: HeatMap, corner: string): string {
+  const header = `| ${corner} | ${map.columns.join(' | ')} |`;
+  const rule = `| --- | ${map.columns.map(() => ':-:').join(' | ')} |`;
+  const rows = map.rows.map(
+    (row, r) => `| ${row} | ${map.columns.map((_, c) => (map.grid[r]?.[c] ? SYMBOL[map.grid[r][c]] : '·')).join(' | ')} |`,
+  );
+  return [header, rule, ...rows].join('\n');
+}
+
+export function renderMarkdown(summary: MatrixSummary): string {
+  const { totals, run } = summary;
+  const out = [
+    '# authmatrix: sign-in matrix',
+    '',
+    `**${headline(summary)}**`,
+    '',
+    `Target ${run.target} · tier ${run.tier} · ${totals.cells} cells: ${totals.passed} passed, ${totals.failed} failed, ${totals.intermittent} intermittent, ${totals.skipped} skipped · lab faults: ${run.faults.join(', ') || 'none'} · ${(run.durationMs / 1000).toFixed(0)} s`,
+    '',
+  ];
+  const failed = summary.cells.filter((cell) => cell.status !== 'passed' && cell.status !== 'skipped');
+  if (failed.length) {
+    out.push('## Red cells', '', '| cell | status | category (cause) | why |', '| --- | --- | --- | --- |');
+    for (const cell of failed) {
+      const classification = cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification;
+      out.push(`| ${cell.title} | ${cell.status} | ${label(classification)} | ${(classification?.summary ?? '').replace(/\|/g, '\\|')} |`);
+    }
+    out.push('');
+  }
+  out.push('## Profiles × account types', '', markdownGrid(summary.heatmap, 'profile \\ account'), '');
+  for (const [axis, map] of Object.entries(summary.conditions))
+    out.push(`## Profiles × ${axis}`, '', markdownGrid(map, `profile \\ ${axis}`), '');
+  if (summary.others.length) {
+    out.push('## Other tests', '', '| test | status | category (cause) |', '| --- | --- | --- |');
+    for (const other of summary.others)
+      out.push(`| ${other.title} | ${other.status} | ${other.status === 'passed' ? '' : label(other.classification)} |`);
+    out.push('');
+  }
+  out.push('✓ passed · ✗ failed · ~ intermittent (passed on retry after token_exchange_failed) · `·` not in this tier', '');
+  return out.join('\n');
+}
+
+const escape = (text: string) => text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
+const COLOUR: Record<CellStatus, string> = { passed: '#2e7d32', failed: '#c62828', intermittent: '#ef6c00', skipped: '#9e9e9e' };
+
+function htmlGrid(map: HeatMap, title: string, corner: string): string {
+  const head = `<tr><th>${escape(corner)}</th>${map.columns.map((column) => `<th>${escape(column)}</th>`).join('')}</tr>`;
+  const rows = map.rows
+    .map(
+      (row, r) =>
+        `<tr><th>${escape(row)}</th>${map.columns
+          .map((column, c) => {
+            const status = map.grid[r]?.[c];
+            return status
+              ? `<td style="background:${COLOUR[status]}" title="${escape(`${row} · ${column}: ${status}`)}">${SYMBOL[status]}</td>`
+              : '<td class="none">·</td>';
+          })
+          .join('')}</tr>`,
+    )
+    .join('');
+  return `<h2>${escape(title)}</h2><table>${head}${rows}</table>`;
+}
+
+export function renderHtml(summary: MatrixSummary): string {
+  const failed = summary.cells.filter((cell) => cell.status === 'failed' || cell.status === 'intermittent');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>authmatrix heat map</title><style>
+body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1b1b1f}table{border-collapse:collapse;margin-bottom:1.5rem}
+th,td{border:1px solid #ddd;padding:.3rem .5rem;font-size:.85rem;text-align:center}th{background:#f4f4f6}
+td{color:#fff;font-weight:bold}td.none{color:#999;background:#fafafa}li{margin:.3rem 0}</style></head><body>
+<h1>authmatrix: sign-in matrix</h1><p><strong>${escape(headline(summary))}</strong></p>
+${htmlGrid(summary.heatmap, 'Profiles × account types', 'profile \\ account')}
+${Object.entries(summary.conditions)
+  .map(([axis, map]) => htmlGrid(map, `Profiles × ${axis}`, `profile \\ ${axis}`))
+  .join('\n')}
+${failed.length ? `<h2>Red cells</h2><ul>${failed.map((cell) => `<li><strong>${escape(cell.title)}</strong>: ${escape(label(cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification))} — ${escape((cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification)?.summary ?? '')}</li>`).join('')}</ul>` : ''}
+</body></html>`;
+}

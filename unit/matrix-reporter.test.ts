@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import MatrixReporter, { axesFromTitle } from '../reporters/matrix-reporter.ts';
+
+const TITLE_OK = 'windows-chrome · gmail/none/free/none · fresh · synced · direct';
+const TITLE_RED = 'windows-chrome · outlook/none/plus/none · fresh · synced · direct';
+const TITLE_FLAKY = 'ios-app · outlook/bound/plus/totp · fresh · synced · edge-east';
+
+function fakeTest(title: string, outcome: ReturnType<TestCase['outcome']>): TestCase {
+  return { title, outcome: () => outcome, parent: { project: () => ({ name: title.split(' · ')[0] }) } } as unknown as TestCase;
+}
+
+function fakeResult(status: TestResult['status'], retry: number, message?: string): TestResult {
+  return {
+    status,
+    retry,
+    duration: 1000,
+    annotations: [{ type: 'browser', description: 'chromium 156' }],
+    errors: [],
+    ...(message ? { error: { message } } : {}),
+  } as unknown as TestResult;
+}
+
+test('titles parse back into the cell axes; other titles are not cells', () => {
+  assert.deepEqual(axesFromTitle(TITLE_RED), {
+    profile: 'windows-chrome',
+    emailProvider: 'outlook',
+    phone: 'none',
+    plan: 'plus',
+    mfa: 'none',
+    cookies: 'fresh',
+    clock: 'synced',
+    network: 'direct',
+  });
+  assert.equal(axesFromTitle('a fresh account signs in'), undefined);
+});
+
+test('the summary names red cells with their cause, and a pass after a token_exchange_failed is intermittent', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-reporter-'));
+  const reporter = new MatrixReporter({
+    outputDir: dir,
+    allureResultsDir: dir,
+    tier: 'pairwise',
+    target: 'lab',
+    faults: ['outlook-verify-timeout'],
+  });
+  const warnings: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  const print = process.stdout.write.bind(process.stdout);
+  process.stderr.write = ((chunk: string) => (warnings.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig, {} as Suite);
+    reporter.onTestEnd(fakeTest(TITLE_OK, 'expected'), fakeResult('passed', 0));
+    const red = fakeTest(TITLE_RED, 'unexpected');
+    reporter.onTestEnd(
+      red,
+      fakeResult('failed', 0, 'token_exchange_failed (upstream-email-verification): the upstream did not answer; 503\n\nmore'),
+    );
+    const flaky = fakeTest(TITLE_FLAKY, 'flaky');
+    reporter.onTestEnd(flaky, fakeResult('failed', 0, 'token_exchange_failed (code-not-replicated): unknown code'));
+    reporter.onTestEnd(flaky, fakeResult('passed', 1));
+    await reporter.onEnd({ status: 'failed', duration: 5000 } as FullResult);
+  } finally {
+    process.stderr.write = write;
+    process.stdout.write = print;
+  }
+  assert.ok(warnings.some((line) => line.includes('intermittent regression') && line.includes(TITLE_FLAKY)));
+  const summary = JSON.parse(readFileSync(path.join(dir, 'matrix-summary.json'), 'utf8')) as {
+    totals: Record<string, number>;
+    cells: { title: string; status: string; classification?: { cause: string } }[];
+  };
+  assert.deepEqual([summary.totals.cells, summary.totals.passed, summary.totals.failed, summary.totals.intermittent], [3, 1, 1, 1]);
+  assert.equal(summary.cells.find((cell) => cell.title === TITLE_RED)?.classification?.cause, 'upstream-email-verification');
+  const markdown = readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8');
+  assert.match(markdown, /1 of 3 cells failed; 1 passed only on retry \(intermittent\)/);
+  assert.match(markdown, new RegExp(`\\| ${TITLE_RED} \\| failed \\| token_exchange_failed \\(upstream-email-verification\\)`));
+  assert.match(markdown, /\| ios-app \| .*~/);
+  assert.match(readFileSync(path.join(dir, 'matrix-heatmap.html'), 'utf8'), /<td style="background:#c62828"/);
+  assert.match(readFileSync(path.join(dir, 'environment.properties'), 'utf8'), /browsers=chromium 156/);
+});
+
+test('a clean run says so', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-reporter-'));
+  const reporter = new MatrixReporter({ outputDir: dir, allureResultsDir: dir, tier: 'smoke', target: 'lab', faults: [] });
+  const print = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig, {} as Suite);
+    reporter.onTestEnd(fakeTest(TITLE_OK, 'expected'), fakeResult('passed', 0));
+    await reporter.onEnd({ status: 'passed', duration: 1000 } as FullResult);
+  } finally {
+    process.stdout.write = print;
+  }
+  assert.match(readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8'), /\*\*All 1 cells of the smoke tier passed\.\*\*/);
+});
