@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { AXIS_NAMES } from '../matrix/axes.ts';
 import { PROFILES } from '../matrix/profiles.ts';
 import { parseClassification } from './classify.ts';
@@ -22,6 +22,7 @@ export interface MatrixReporterOptions {
   faults: string[];
 }
 
+// eslint-disable-next-line no-control-regex -- terminal colour codes are control characters
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** `windows-chrome · outlook/none/plus/totp · fresh · synced · direct` back to its axes. */
@@ -54,7 +55,7 @@ export default class MatrixReporter implements Reporter {
     return false;
   }
 
-  onBegin(config: FullConfig, _suite: Suite): void {
+  onBegin(config: FullConfig): void {
     this.#config = config;
     this.#startedAt = new Date();
   }
@@ -127,7 +128,7 @@ export default class MatrixReporter implements Reporter {
 
   #writeAllureEnvironment(): void {
     const dir = this.#options.allureResultsDir ?? 'allure-results';
-    let commit = 'unknown';
+    let commit: string;
     try {
       commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     } catch {

@@ -43,8 +43,8 @@ test.describe('cross-platform: one account on the iOS app and the web, seconds a
       const second = await clients[order[1]]();
       await webContext.close();
 
-      expect(first, `${order[0]} signs in first`).toBeSignedIn({ email: account.email, plan: 'Plus' });
-      expect(second, `${order[1]} signs in right after`).toBeSignedIn({ email: account.email, plan: 'Plus' });
+      expect(first).toBeSignedIn({ email: account.email, plan: 'Plus' });
+      expect(second).toBeSignedIn({ email: account.email, plan: 'Plus' });
     });
   }
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import type { FullConfig, FullResult, TestCase, TestResult } from '@playwright/test/reporter';
 import MatrixReporter, { axesFromTitle } from '../reporters/matrix-reporter.ts';
 
 const TITLE_OK = 'windows-chrome · gmail/none/free/none · fresh · synced · direct';
@@ -39,7 +39,7 @@ test('titles parse back into the cell axes; other titles are not cells', () => {
   assert.equal(axesFromTitle('a fresh account signs in'), undefined);
 });
 
-test('the summary names red cells with their cause, and a pass after a token_exchange_failed is intermittent', async () => {
+test('the summary names red cells with their cause, and a pass after a token_exchange_failed is intermittent', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-reporter-'));
   const reporter = new MatrixReporter({
     outputDir: dir,
@@ -48,13 +48,10 @@ test('the summary names red cells with their cause, and a pass after a token_exc
     target: 'lab',
     faults: ['outlook-verify-timeout'],
   });
-  const warnings: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  const print = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((chunk: string) => (warnings.push(String(chunk)), true)) as typeof process.stderr.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig, {} as Suite);
+  const stderr = t.mock.method(process.stderr, 'write', () => true);
+  t.mock.method(process.stdout, 'write', () => true);
+  {
+    reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig);
     reporter.onTestEnd(fakeTest(TITLE_OK, 'expected'), fakeResult('passed', 0));
     const red = fakeTest(TITLE_RED, 'unexpected');
     reporter.onTestEnd(
@@ -65,10 +62,9 @@ test('the summary names red cells with their cause, and a pass after a token_exc
     reporter.onTestEnd(flaky, fakeResult('failed', 0, 'token_exchange_failed (code-not-replicated): unknown code'));
     reporter.onTestEnd(flaky, fakeResult('passed', 1));
     await reporter.onEnd({ status: 'failed', duration: 5000 } as FullResult);
-  } finally {
-    process.stderr.write = write;
-    process.stdout.write = print;
   }
+  t.mock.restoreAll();
+  const warnings = stderr.mock.calls.map((call) => String(call.arguments[0]));
   assert.ok(warnings.some((line) => line.includes('intermittent regression') && line.includes(TITLE_FLAKY)));
   const summary = JSON.parse(readFileSync(path.join(dir, 'matrix-summary.json'), 'utf8')) as {
     totals: Record<string, number>;
@@ -84,17 +80,13 @@ test('the summary names red cells with their cause, and a pass after a token_exc
   assert.match(readFileSync(path.join(dir, 'environment.properties'), 'utf8'), /browsers=chromium 156/);
 });
 
-test('a clean run says so', async () => {
+test('a clean run says so', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-reporter-'));
   const reporter = new MatrixReporter({ outputDir: dir, allureResultsDir: dir, tier: 'smoke', target: 'lab', faults: [] });
-  const print = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig, {} as Suite);
-    reporter.onTestEnd(fakeTest(TITLE_OK, 'expected'), fakeResult('passed', 0));
-    await reporter.onEnd({ status: 'passed', duration: 1000 } as FullResult);
-  } finally {
-    process.stdout.write = print;
-  }
+  t.mock.method(process.stdout, 'write', () => true);
+  reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig);
+  reporter.onTestEnd(fakeTest(TITLE_OK, 'expected'), fakeResult('passed', 0));
+  await reporter.onEnd({ status: 'passed', duration: 1000 } as FullResult);
+  t.mock.restoreAll();
   assert.match(readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8'), /\*\*All 1 cells of the smoke tier passed\.\*\*/);
 });
