@@ -71,6 +71,10 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
       },
     ],
     ['allure-playwright', { resultsDir: 'allure-results', detail: false, suiteTitle: true }],
+    // Sharded CI runs add a blob report per shard for `playwright merge-reports`.
+    ...(process.env.BLOB_REPORT
+      ? [['blob', { outputDir: 'blob-report', fileName: `report-${process.env.BLOB_NAME ?? 'shard'}.zip` }] as const]
+      : []),
   ],
   use: {
     ...(settings.wsEndpoint ? { connectOptions: { wsEndpoint: settings.wsEndpoint } } : {}),

@@ -45,7 +45,7 @@ export const FAULT_CATALOG = [
     id: 'edge-west-broken',
     models:
       'the edge-west entry point strips the code field from token requests (a body-rewriting rule gone wrong): invalid_request "missing required parameter"',
-    hurts: 'cells on the edge-west network path, on every client',
+    hurts: 'browser cells on the edge-west network path; native clients tunnel through it (CONNECT), out of the rule’s reach',
   },
   {
     id: 'state-cookie-strict',
@@ -65,12 +65,14 @@ export const FAULT_CATALOG = [
   },
   {
     id: 'code-ttl-short',
-    models: 'the authorization code lifetime cut to 600 ms, shorter than a slow network path takes to bring the code back and exchange it',
-    hurts: 'cells on the edge-west network path',
+    models:
+      'the authorization code lifetime cut to 800 ms: shorter than a browser on a slow path takes to bring the code back to the app and exchange it, longer than a direct one takes',
+    hurts:
+      'browser profiles on the edge-west network path (each request there takes 200 ms longer); native clients bring the code back in two requests and stay within it',
   },
   {
     id: 'rate-limit-tight',
-    models: 'the token endpoint rate limit cut to 2 exchanges a minute per client address: 429 rate_limited',
+    models: 'the token endpoint rate limit cut to 1 exchange a minute per client address: 429 rate_limited',
     hurts: 'any cell once the limit is spent; must be reported as rate_limited, never token_exchange_failed',
   },
 ] as const satisfies readonly FaultSpec[];

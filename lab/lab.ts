@@ -25,7 +25,7 @@ import { createWebApp } from './webapp.ts';
 /** How far behind the replica is while `replica-lag` is armed, unless LAB_REPLICA_LAG_MS says more. */
 export const REPLICA_LAG_FAULT_MS = 30_000;
 /** The authorization code lifetime while `code-ttl-short` is armed. */
-export const SHORT_CODE_LIFETIME_MS = 600;
+export const SHORT_CODE_LIFETIME_MS = 800;
 /** How long the upstream email verification takes to answer (longer than token issuance waits). */
 const EMAIL_VERIFICATION_UPSTREAM_DELAY_MS = 1_500;
 

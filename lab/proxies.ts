@@ -20,7 +20,7 @@ export interface EntryPointSpec {
 
 export const ENTRY_POINT_SPECS: readonly EntryPointSpec[] = [
   { name: 'edge-east', localAddress: '127.0.0.2', latencyMs: 0 },
-  { name: 'edge-west', localAddress: '127.0.0.3', latencyMs: 100 },
+  { name: 'edge-west', localAddress: '127.0.0.3', latencyMs: 200 },
   { name: 'corporate', localAddress: '127.0.0.4', latencyMs: 20 },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * The token endpoint's rate limit: a token bucket per client address. Normally generous; the
- * `rate-limit-tight` fault cuts it to a couple of exchanges a minute.
+ * `rate-limit-tight` fault cuts it to one exchange a minute.
  */
 export interface RateLimitPolicy {
   capacity: number;
@@ -8,7 +8,7 @@ export interface RateLimitPolicy {
 }
 
 export const NORMAL_LIMIT: RateLimitPolicy = { capacity: 600, refillPerMinute: 600 };
-export const TIGHT_LIMIT: RateLimitPolicy = { capacity: 2, refillPerMinute: 2 };
+export const TIGHT_LIMIT: RateLimitPolicy = { capacity: 1, refillPerMinute: 1 };
 
 interface Bucket {
   tokens: number;

@@ -59,11 +59,17 @@ export class LoginJourney {
     });
   }
 
-  /** From the app's error page: "Try again", and the whole sign-in once more. */
+  /**
+   * From the app's error page: "Try again". The identity provider asks to sign in again, or, if
+   * it still knows the session, sends the browser straight back to the app.
+   */
   async retryAfterError(account: JourneyAccount): Promise<JourneyOutcome> {
     return journeyStep('Try again from the error page', async () => {
       await this.error.tryAgainButton.click();
-      return this.completeAtIdentityProvider(account);
+      await expect(this.error.tryAgainButton).toBeHidden();
+      await expect(this.email.emailField.or(this.home.heading).or(this.error.heading)).toBeVisible();
+      if (await this.email.emailField.isVisible()) return this.completeAtIdentityProvider(account);
+      return this.outcome();
     });
   }
 

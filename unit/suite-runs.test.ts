@@ -70,3 +70,23 @@ test('a proxy named in NETWORK_PATHS becomes a network value, and its cells’ t
     await proxy.close(true);
   }
 });
+
+test('--shard=1/2 and --shard=2/2 together list exactly the unsharded tests, none twice', () => {
+  const list = (...extra: string[]) => {
+    const result = spawnSync(process.execPath, [...PLAYWRIGHT, '--list', ...extra], {
+      env: { ...process.env, MATRIX: 'pairwise' },
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 0, result.stderr);
+    return result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  ['))
+      .map((line) => line.replace(/:\d+:\d+ › /, ' › ').trim());
+  };
+  const all = list();
+  const first = list('--shard=1/2');
+  const second = list('--shard=2/2');
+  assert.ok(first.length > 0 && second.length > 0);
+  assert.deepEqual([...first, ...second].sort(), [...all].sort());
+  assert.equal(new Set([...first, ...second]).size, all.length);
+});

@@ -1,0 +1,25 @@
+/**
+ * `npx playwright merge-reports --config merge.config.ts <blob dirs>`: merges sharded runs into one
+ * HTML report and one matrix summary (reports/matrix-summary.{md,json}, heat map).
+ */
+import { defineConfig } from '@playwright/test';
+import { loadSettings } from './fixtures/settings.ts';
+
+const settings = loadSettings();
+
+export default defineConfig({
+  testDir: './tests',
+  reporter: [
+    ['html', { open: 'never', outputFolder: 'playwright-report' }],
+    [
+      './reporters/matrix-reporter.ts',
+      {
+        tier: settings.matrix,
+        target: settings.target === 'lab' ? 'lab' : (settings.baseUrl ?? 'remote'),
+        faults: settings.target === 'lab' ? settings.labFaults : [],
+        // The shards' own environment files travel with their allure-results.
+        allureResultsDir: 'reports/merged-environment',
+      },
+    ],
+  ],
+});

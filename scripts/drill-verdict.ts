@@ -1,0 +1,54 @@
+/**
+ * The drill's judgement of one run: which cells went red, whether they are the cells the fault
+ * should hurt, and whether each was classified as the fault's cause. Pure.
+ */
+import type { FaultExpectation } from './drill-expectations.ts';
+
+export interface DrillCell {
+  title: string;
+  axes: Record<string, string>;
+  status: string;
+  classification?: { category: string; cause?: string; summary: string } | undefined;
+}
+
+export interface FaultVerdict {
+  fault: string;
+  detected: boolean;
+  red: { title: string; label: string; expected: boolean; causeRight: boolean }[];
+  expectedRed: number;
+  missed: string[];
+  falsePositives: string[];
+  misnamed: string[];
+  passed: boolean;
+}
+
+export function judge(fault: string, cells: DrillCell[], expectation: FaultExpectation): FaultVerdict {
+  const isRed = (cell: DrillCell) => cell.status === 'failed' || cell.status === 'intermittent';
+  const red = cells.filter(isRed).map((cell) => {
+    const classification = cell.classification;
+    const label = classification ? `${classification.category}${classification.cause ? ` (${classification.cause})` : ''}` : 'unclassified';
+    return {
+      title: cell.title,
+      label,
+      expected: expectation.hurts(cell.axes),
+      causeRight:
+        classification?.category === expectation.category &&
+        (expectation.cause === undefined || classification.cause === expectation.cause),
+    };
+  });
+  const expected = cells.filter((cell) => expectation.hurts(cell.axes));
+  const missed = expectation.anyCellMayBeHurt ? [] : expected.filter((cell) => !isRed(cell)).map((cell) => cell.title);
+  const falsePositives = red.filter((cell) => !cell.expected).map((cell) => cell.title);
+  const misnamed = red.filter((cell) => !cell.causeRight).map((cell) => `${cell.title}: ${cell.label}`);
+  const detected = red.length > 0;
+  return {
+    fault,
+    detected,
+    red,
+    expectedRed: expectation.anyCellMayBeHurt ? red.length : expected.length,
+    missed,
+    falsePositives,
+    misnamed,
+    passed: detected && missed.length === 0 && falsePositives.length === 0 && misnamed.length === 0,
+  };
+}

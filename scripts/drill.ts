@@ -1,0 +1,171 @@
+/**
+ * `npm run drill`: proves the suite catches every catalogued regression. One lab is started for
+ * the whole drill; a clean baseline runs the whole suite, then the matrix runs once per fault with
+ * that fault armed. Each run is judged against scripts/drill-expectations.ts: detected, the red
+ * cells against the cells the fault should hurt (false positives, misses), and the cause named.
+ * Writes reports/drill-report.{md,json}; exits non-zero on a red baseline, an undetected fault,
+ * a false positive, a miss or a misnamed cause.
+ *
+ * DRILL_FAULTS=id1,id2 drills a subset. MATRIX picks the baseline's tier (pairwise by default);
+ * `--fault-tier smoke` (or DRILL_FAULT_TIER) runs the fault runs on a smaller tier, which still
+ * holds, for every fault, a cell it hurts and one it spares (a unit test checks this).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { FAULT_CATALOG } from '../lab/faults.ts';
+import { FAULT_EXPECTATIONS } from './drill-expectations.ts';
+import { judge, type DrillCell, type FaultVerdict } from './drill-verdict.ts';
+
+const LAB_PORT = process.env.DRILL_LAB_PORT ?? '4780';
+const TOKEN = randomBytes(24).toString('base64url');
+const TIER = process.env.MATRIX ?? 'pairwise';
+const flagIndex = process.argv.indexOf('--fault-tier');
+const FAULT_TIER = (flagIndex > 0 ? process.argv[flagIndex + 1] : undefined) ?? process.env.DRILL_FAULT_TIER ?? TIER;
+if (!['smoke', 'pairwise', 'full'].includes(FAULT_TIER)) {
+  process.stderr.write(`drill: --fault-tier must be smoke, pairwise or full, got ${JSON.stringify(FAULT_TIER)}\n`);
+  process.exit(2);
+}
+const WORKERS = process.env.DRILL_WORKERS ?? '2';
+const faults = (process.env.DRILL_FAULTS ?? FAULT_CATALOG.map((fault) => fault.id).join(','))
+  .split(',')
+  .map((id) => id.trim())
+  .filter(Boolean);
+
+for (const fault of faults) {
+  if (!FAULT_EXPECTATIONS[fault]) {
+    process.stderr.write(
+      `drill: no expectation for fault ${JSON.stringify(fault)}; known: ${Object.keys(FAULT_EXPECTATIONS).join(', ')}\n`,
+    );
+    process.exit(2);
+  }
+}
+
+const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
+  // The drill reuses its one lab: CI would make Playwright start another on the same port.
+  const { CI: _ci, ...env } = process.env;
+  return { ...env, LAB_PORT, LAB_ADMIN_TOKEN: TOKEN, MATRIX: TIER, ...extra };
+};
+
+function startLab(): Promise<{ stop: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'lab/main.ts'], {
+      env: childEnv({ LAB_QUIET: '1' }),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('"lab.ready"')) {
+        resolve({
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the drill's lab exited with ${code} before it was ready`)));
+  });
+}
+
+function runSuite(args: string[], faultsArmed: string, tier: string): Promise<{ code: number | null; seconds: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['node_modules/@playwright/test/cli.js', 'test', '--workers', WORKERS, '--retries', '0', ...args],
+      {
+        env: childEnv({ LAB_FAULTS: faultsArmed, MATRIX: tier }),
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    child.once('exit', (code) => resolve({ code, seconds: Math.round((Date.now() - started) / 1000) }));
+  });
+}
+
+function readCells(): { cells: DrillCell[]; others: DrillCell[] } {
+  const summary = JSON.parse(readFileSync('reports/matrix-summary.json', 'utf8')) as { cells: DrillCell[]; others: DrillCell[] };
+  return { cells: summary.cells, others: summary.others };
+}
+
+interface Baseline {
+  green: boolean;
+  cells: number;
+  red: string[];
+  seconds: number;
+}
+
+function renderMarkdown(baseline: Baseline, verdicts: (FaultVerdict & { seconds: number })[], seconds: number): string {
+  const passed = verdicts.filter((verdict) => verdict.passed).length;
+  const lines = [
+    '# authmatrix regression drill',
+    '',
+    `**${baseline.green ? 'Baseline green' : 'Baseline RED'}; ${verdicts.filter((v) => v.detected).length} of ${verdicts.length} faults detected; ${passed} of ${verdicts.length} with the right cells and the right cause.** Baseline: the whole suite on the ${TIER} tier (${baseline.cells} cells); fault runs: the ${FAULT_TIER} tier; ${seconds} s in all.`,
+    '',
+    '| fault | detected | red cells | expected red | false positives | missed | cause named right | seconds |',
+    '| --- | :-: | --: | --: | --: | --: | :-: | --: |',
+    ...verdicts.map(
+      (v) =>
+        `| \`${v.fault}\` | ${v.detected ? 'yes' : '**no**'} | ${v.red.length} | ${v.expectedRed} | ${v.falsePositives.length} | ${v.missed.length} | ${v.misnamed.length === 0 ? 'yes' : `**no (${v.misnamed.length})**`} | ${v.seconds} |`,
+    ),
+    '',
+  ];
+  if (!baseline.green) lines.push('## Baseline red tests', '', ...baseline.red.map((title) => `- ${title}`), '');
+  for (const verdict of verdicts) {
+    const spec = FAULT_CATALOG.find((fault) => fault.id === verdict.fault);
+    lines.push(`## \`${verdict.fault}\``, '', `Models: ${spec?.models ?? ''}. Hurts: ${spec?.hurts ?? ''}.`, '');
+    lines.push(...verdict.red.map((cell) => `- ${cell.expected ? '' : '**unexpected** '}${cell.title} — ${cell.label}`));
+    for (const title of verdict.missed) lines.push(`- **missed** (should be red): ${title}`);
+    for (const line of verdict.misnamed) lines.push(`- **misnamed**: ${line}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const lab = await startLab();
+  const verdicts: (FaultVerdict & { seconds: number })[] = [];
+  let baseline: Baseline;
+  try {
+    process.stderr.write(`drill: baseline, whole suite, tier ${TIER}\n`);
+    const run = await runSuite([], '', TIER);
+    const { cells, others } = readCells();
+    const red = [...cells, ...others].filter((cell) => cell.status !== 'passed' && cell.status !== 'skipped').map((cell) => cell.title);
+    baseline = { green: run.code === 0 && red.length === 0, cells: cells.length, red, seconds: run.seconds };
+    process.stderr.write(`drill: baseline ${baseline.green ? 'green' : 'RED'} (${run.seconds} s)\n`);
+    for (const fault of faults) {
+      const expectation = FAULT_EXPECTATIONS[fault];
+      if (!expectation) continue;
+      const faultRun = await runSuite(['tests/matrix.spec.ts'], fault, FAULT_TIER);
+      const verdict = { ...judge(fault, readCells().cells, expectation), seconds: faultRun.seconds };
+      verdicts.push(verdict);
+      process.stderr.write(
+        `drill: ${fault}: ${verdict.passed ? 'ok' : 'FAILED'} — ${verdict.red.length} red of ${verdict.expectedRed} expected, ${verdict.falsePositives.length} false positives, ${verdict.missed.length} missed, ${verdict.misnamed.length} misnamed (${faultRun.seconds} s)\n`,
+      );
+    }
+  } finally {
+    await lab.stop();
+  }
+  const seconds = Math.round((Date.now() - started) / 1000);
+  mkdirSync('reports', { recursive: true });
+  writeFileSync(
+    path.join('reports', 'drill-report.json'),
+    `${JSON.stringify({ tier: TIER, faultTier: FAULT_TIER, seconds, baseline, faults: verdicts }, null, 2)}\n`,
+  );
+  writeFileSync(path.join('reports', 'drill-report.md'), renderMarkdown(baseline, verdicts, seconds));
+  const ok = baseline.green && verdicts.every((verdict) => verdict.passed);
+  process.stdout.write(
+    `drill: ${ok ? 'passed' : 'FAILED'}: baseline ${baseline.green ? 'green' : 'red'}, ${verdicts.filter((v) => v.passed).length}/${verdicts.length} faults caught with the right cells and cause, ${seconds} s (reports/drill-report.md)\n`,
+  );
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`drill: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});
