@@ -21,23 +21,37 @@ function browsersPathForServer(): string | undefined {
   if (existsSync(chromium.executablePath())) return undefined;
   const choice = resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE });
   if (choice.kind !== 'system') return undefined;
-  const expected = chromium.executablePath();
   const home = process.env.PLAYWRIGHT_BROWSERS_PATH ?? path.join(process.env.HOME ?? '/root', '.cache', 'ms-playwright');
-  const relative = path.relative(home, expected);
+  // chromium-<revision>/chrome-linux64/chrome, and the headless shell headless runs use.
+  const full = path.relative(home, chromium.executablePath());
+  const revision = /chromium-(\d+)/.exec(full)?.[1] ?? '';
+  const shell = path.join(`chromium_headless_shell-${revision}`, 'chrome-headless-shell-linux64', 'chrome-headless-shell');
   const root = mkdtempSync(path.join(tmpdir(), 'authmatrix-browsers-'));
-  mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
-  symlinkSync(choice.executablePath, path.join(root, relative));
+  for (const relative of [full, shell]) {
+    mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+    symlinkSync(choice.executablePath, path.join(root, relative));
+  }
   return root;
 }
 
-function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<void> {
+function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
+    const timer = setTimeout(
+      () => reject(new Error(`run-server did not print ${String(pattern)} within ${timeoutMs} ms: ${seen}`)),
+      timeoutMs,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
-      if (pattern.test(seen)) resolve();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
-    child.once('exit', (code) => reject(new Error(`run-server exited with ${code}: ${seen}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`run-server exited with ${code}: ${seen}`));
+    });
   });
 }
 
