@@ -86,11 +86,8 @@ export class LoginJourney {
     return journeyStep('Wait for the app to finish signing in', async () => {
       await expect(this.home.heading.or(this.error.heading)).toBeVisible();
       if (await this.home.heading.isVisible()) {
-        return {
-          kind: 'signed-in' as const,
-          email: ((await this.home.accountEmail.textContent()) ?? '').trim(),
-          plan: ((await this.home.plan.textContent()) ?? '').trim(),
-        };
+        const [email, plan] = await Promise.all([this.home.accountEmail.textContent(), this.home.plan.textContent()]);
+        return { kind: 'signed-in' as const, email: (email ?? '').trim(), plan: (plan ?? '').trim() };
       }
       return { kind: 'error' as const, details: await this.error.read() };
     });

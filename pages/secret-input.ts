@@ -6,9 +6,9 @@ import type { Locator } from '@playwright/test';
  * those titles reach the HTML and Allure reports. An evaluate step is titled "Evaluate" alone.
  */
 export async function fillSecret(field: Locator, secret: string): Promise<void> {
-  await field.focus();
   await field.evaluate((element, value) => {
     const input = element as HTMLInputElement;
+    input.focus();
     input.value = value;
     input.dispatchEvent(new Event('input', { bubbles: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));

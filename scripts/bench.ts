@@ -86,9 +86,10 @@ async function codeFrom(admin: LabAdminClient, address: string): Promise<string>
 
 /** The login with nothing around it: a new context, fill, click, wait. */
 async function minimalLogin(browser: Browser, admin: LabAdminClient, app: string): Promise<number> {
+  // Timed from the account's creation, as the suite's test is: both need a fresh account.
+  const started = performance.now();
   const account = generateAccount({ emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' });
   await admin.createAccount(account);
-  const started = performance.now();
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(app);
