@@ -43,6 +43,13 @@ const chromeBrands = (extra?: { brand: string; version: string }) => [
 
 const desktop = { viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false };
 const iphone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
+// Chrome on Windows 11: the Windows web profile, and the browser the desktop CLI opens.
+const WINDOWS_CHROME: PlatformPresentation = {
+  ...desktop,
+  userAgent: `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${CHROME_VERSION} Safari/537.36`,
+  platform: 'Win32',
+  clientHints: { brands: chromeBrands(), platform: 'Windows', platformVersion: '15.0.0', mobile: false, model: '', architecture: 'x86' },
+};
 const IOS_SAFARI_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1';
 
@@ -52,19 +59,7 @@ export const PROFILES: readonly ClientProfile[] = [
     kind: 'web',
     engine: 'chromium',
     description: 'Chrome on Windows 11',
-    presentation: {
-      ...desktop,
-      userAgent: `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${CHROME_VERSION} Safari/537.36`,
-      platform: 'Win32',
-      clientHints: {
-        brands: chromeBrands(),
-        platform: 'Windows',
-        platformVersion: '15.0.0',
-        mobile: false,
-        model: '',
-        architecture: 'x86',
-      },
-    },
+    presentation: WINDOWS_CHROME,
   },
   {
     name: 'windows-edge',
@@ -151,19 +146,7 @@ export const PROFILES: readonly ClientProfile[] = [
     kind: 'desktop-cli',
     engine: 'chromium',
     description: 'a desktop CLI: RFC 8252 loopback redirect to a local port, code exchanged from the CLI process',
-    presentation: {
-      ...desktop,
-      userAgent: `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${CHROME_VERSION} Safari/537.36`,
-      platform: 'Win32',
-      clientHints: {
-        brands: chromeBrands(),
-        platform: 'Windows',
-        platformVersion: '15.0.0',
-        mobile: false,
-        model: '',
-        architecture: 'x86',
-      },
-    },
+    presentation: WINDOWS_CHROME,
   },
 ];
 

@@ -3,12 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { journeyStep } from './timeline.ts';
 import { authorizationUrl, createPkce, exchangeCode, type ClientRegistration, type TokenExchangeRecord } from '../fixtures/oauth.ts';
-import { EmailPage } from './email.page.ts';
 import type { UiLabels } from './labels.ts';
-import { secondFactorChannel, type CodeSource, type JourneyAccount, type JourneyOutcome } from './login-journey.ts';
+import { IdentityProviderScreens, type CodeSource, type JourneyAccount } from './identity-provider.ts';
+import type { JourneyOutcome } from './login-journey.ts';
 import { authorizationError, nativeOutcome } from './native-outcome.ts';
-import { PasswordPage } from './password.page.ts';
-import { SecondFactorPage } from './second-factor.page.ts';
 
 export class CallbackPortTakenError extends Error {
   constructor(port: number) {
@@ -105,17 +103,13 @@ export interface DesktopCliOptions {
 
 /** A desktop CLI: it opens the system browser for the login pages and receives the code on a loopback port. */
 export class DesktopCliClient {
-  readonly email: EmailPage;
-  readonly password: PasswordPage;
-  readonly secondFactor: SecondFactorPage;
+  readonly identityProvider: IdentityProviderScreens;
 
   constructor(
     private readonly page: Page,
     private readonly options: DesktopCliOptions,
   ) {
-    this.email = new EmailPage(page, options.labels);
-    this.password = new PasswordPage(page, options.labels);
-    this.secondFactor = new SecondFactorPage(page, options.labels);
+    this.identityProvider = new IdentityProviderScreens(page, options.labels);
   }
 
   async signIn(account: JourneyAccount): Promise<JourneyOutcome> {
@@ -129,10 +123,7 @@ export class DesktopCliClient {
           await this.page.goto(authorizationUrl(this.options.authorizationEndpoint, client, pkce, receiver.redirectUri));
         });
 
-        await this.email.submitEmail(account.email);
-        await this.password.submitPassword(account.password);
-        const channel = secondFactorChannel(account);
-        await this.secondFactor.submitCode(channel, () => this.options.codes.codeFor(account, channel));
+        await this.identityProvider.signIn(account, this.options.codes);
         const params = await receiver.waitForCallback(20_000);
         return await journeyStep('Exchange the code from the CLI', async () => {
           if (params.get('error')) return authorizationError(params);

@@ -1,12 +1,10 @@
 import type { Page } from '@playwright/test';
 import { journeyStep } from './timeline.ts';
 import { authorizationUrl, createPkce, exchangeCode, type ClientRegistration, type TokenExchangeRecord } from '../fixtures/oauth.ts';
-import { EmailPage } from './email.page.ts';
 import type { UiLabels } from './labels.ts';
-import { secondFactorChannel, type CodeSource, type JourneyAccount, type JourneyOutcome } from './login-journey.ts';
+import { IdentityProviderScreens, type CodeSource, type JourneyAccount } from './identity-provider.ts';
+import type { JourneyOutcome } from './login-journey.ts';
 import { authorizationError, nativeOutcome } from './native-outcome.ts';
-import { PasswordPage } from './password.page.ts';
-import { SecondFactorPage } from './second-factor.page.ts';
 
 export interface IosAppOptions {
   authorizationEndpoint: string;
@@ -28,17 +26,13 @@ export interface IosAppOptions {
  * through the mobile gateway.
  */
 export class IosAppClient {
-  readonly email: EmailPage;
-  readonly password: PasswordPage;
-  readonly secondFactor: SecondFactorPage;
+  readonly identityProvider: IdentityProviderScreens;
 
   constructor(
     private readonly page: Page,
     private readonly options: IosAppOptions,
   ) {
-    this.email = new EmailPage(page, options.labels);
-    this.password = new PasswordPage(page, options.labels);
-    this.secondFactor = new SecondFactorPage(page, options.labels);
+    this.identityProvider = new IdentityProviderScreens(page, options.labels);
   }
 
   async signIn(account: JourneyAccount): Promise<JourneyOutcome> {
@@ -75,10 +69,7 @@ export class IosAppClient {
         await this.page.goto(authorizationUrl(this.options.authorizationEndpoint, client, pkce));
       });
 
-      await this.email.submitEmail(account.email);
-      await this.password.submitPassword(account.password);
-      const channel = secondFactorChannel(account);
-      await this.secondFactor.submitCode(channel, () => this.options.codes.codeFor(account, channel));
+      await this.identityProvider.signIn(account, this.options.codes);
       const location = await Promise.race([
         redirect,
         new Promise<never>((_, reject) =>

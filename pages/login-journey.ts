@@ -2,38 +2,18 @@ import { expect, type Page } from '@playwright/test';
 import { journeyStep } from './timeline.ts';
 import { AppLandingPage } from './app-landing.page.ts';
 import { AuthErrorPage, type AuthErrorDetails } from './auth-error.page.ts';
-import { EmailPage } from './email.page.ts';
+import type { EmailPage } from './email.page.ts';
+import { IdentityProviderScreens, type CodeSource, type JourneyAccount } from './identity-provider.ts';
 import type { UiLabels } from './labels.ts';
-import { PasswordPage } from './password.page.ts';
-import { SecondFactorPage, type SecondFactorChannel } from './second-factor.page.ts';
 import { SignedInHomePage } from './signed-in-home.page.ts';
 
-export interface JourneyAccount {
-  email: string;
-  password: string;
-  phone: string | null;
-  totpSecret: string | null;
-}
-
-/** Where one-time codes come from: an authenticator (TOTP), a phone or a mailbox. */
-export interface CodeSource {
-  codeFor(account: JourneyAccount, channel: SecondFactorChannel): Promise<string>;
-}
-
 export type JourneyOutcome = { kind: 'signed-in'; email: string; plan: string } | { kind: 'error'; details: AuthErrorDetails };
-
-export function secondFactorChannel(account: Pick<JourneyAccount, 'phone' | 'totpSecret'>): SecondFactorChannel {
-  if (account.totpSecret) return 'totp';
-  if (account.phone) return 'sms';
-  return 'email';
-}
 
 /** The whole sign-in, screen by screen, as a user goes through it. */
 export class LoginJourney {
   readonly landing: AppLandingPage;
+  readonly identityProvider: IdentityProviderScreens;
   readonly email: EmailPage;
-  readonly password: PasswordPage;
-  readonly secondFactor: SecondFactorPage;
   readonly home: SignedInHomePage;
   readonly error: AuthErrorPage;
 
@@ -44,9 +24,8 @@ export class LoginJourney {
     private readonly codes: CodeSource,
   ) {
     this.landing = new AppLandingPage(page, appUrl, labels);
-    this.email = new EmailPage(page, labels);
-    this.password = new PasswordPage(page, labels);
-    this.secondFactor = new SecondFactorPage(page, labels);
+    this.identityProvider = new IdentityProviderScreens(page, labels);
+    this.email = this.identityProvider.email;
     this.home = new SignedInHomePage(page, labels);
     this.error = new AuthErrorPage(page, labels);
   }
@@ -74,10 +53,7 @@ export class LoginJourney {
   }
 
   private async completeAtIdentityProvider(account: JourneyAccount): Promise<JourneyOutcome> {
-    await this.email.submitEmail(account.email);
-    await this.password.submitPassword(account.password);
-    const channel = secondFactorChannel(account);
-    await this.secondFactor.submitCode(channel, () => this.codes.codeFor(account, channel));
+    await this.identityProvider.signIn(account, this.codes);
     return this.outcome();
   }
 
