@@ -27,3 +27,6 @@ export function contextOf(req: IncomingMessage): RequestContext | undefined {
 
 /** Response headers the lab adds so a client (and the suite's evidence) can name what served it. */
 export const LAB_HEADERS = { requestId: 'x-request-id', node: 'x-lab-node', entry: 'x-lab-entry' } as const;
+
+/** The response headers a browser client may read across origins: the lab's, and the server's Date. */
+export const EXPOSED_HEADERS = [LAB_HEADERS.requestId, LAB_HEADERS.node, LAB_HEADERS.entry, 'Date'].join(', ');

@@ -9,7 +9,7 @@ import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC
 import type { FaultSwitchboard } from './faults.ts';
 import { isOutlookFamily, UpstreamTimeoutError, type EmailVerificationUpstream } from './upstream.ts';
 import type { AccountStore } from './accounts.ts';
-import { contextOf, LAB_HEADERS } from './context.ts';
+import { contextOf, EXPOSED_HEADERS, LAB_HEADERS } from './context.ts';
 import type { LabLog } from './log.ts';
 import { adapterFor, type NodeName, type ReplicatedStore } from './store.ts';
 import { renderPage, escapeHtml } from './views.ts';
@@ -197,7 +197,7 @@ function labMiddleware(log: LabLog, node: NodeName) {
     if (detail && errorBody?.error === 'invalid_grant')
       errorBody.error_description = `${errorBody.error_description ?? 'grant request is invalid'} (${detail})`;
     if (ctx.response.get('Access-Control-Allow-Origin')) {
-      ctx.append('Access-Control-Expose-Headers', [LAB_HEADERS.requestId, LAB_HEADERS.node, LAB_HEADERS.entry, 'Date'].join(', '));
+      ctx.append('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     }
     if (ctx.oidc?.route === 'token' && ctx.method === 'POST') {
       const body = ctx.body as { error?: string; error_description?: string } | undefined;

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AccountStore } from './accounts.ts';
 import { ADMIN_PREFIX, createAdmin } from './admin.ts';
-import { contextOf, setContext, type EntryPoint } from './context.ts';
+import { contextOf, EXPOSED_HEADERS, setContext, type EntryPoint } from './context.ts';
 import { FAULT_CATALOG, FaultSwitchboard } from './faults.ts';
 import { sendJson } from './http.ts';
 import { CLI_CLIENT_ID, CLI_REDIRECT_URI, createIdp, IOS_CLIENT_ID, IOS_REDIRECT_URI, SCOPE, WEB_CLIENT_ID } from './idp.ts';
@@ -206,7 +206,7 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
               ...(origin
                 ? {
                     'access-control-allow-origin': origin,
-                    'access-control-expose-headers': 'x-request-id, x-lab-node, x-lab-entry, Date, Retry-After',
+                    'access-control-expose-headers': `${EXPOSED_HEADERS}, Retry-After`,
                   }
                 : {}),
             },

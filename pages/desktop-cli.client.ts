@@ -2,11 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { journeyStep } from './timeline.ts';
-import { authorizationUrl, createPkce, exchangeCode, type ClientRegistration, type TokenExchangeRecord } from '../fixtures/oauth.ts';
-import type { UiLabels } from './labels.ts';
-import { IdentityProviderScreens, type CodeSource, type JourneyAccount } from './identity-provider.ts';
+import { authorizationUrl, createPkce } from '../fixtures/oauth.ts';
+import { IdentityProviderScreens, type JourneyAccount } from './identity-provider.ts';
 import type { JourneyOutcome } from './login-journey.ts';
-import { authorizationError, nativeOutcome } from './native-outcome.ts';
+import { completeNativeSignIn, type NativeClientOptions } from './native-client.ts';
 
 export class CallbackPortTakenError extends Error {
   constructor(port: number) {
@@ -87,18 +86,9 @@ export class LoopbackReceiver {
   }
 }
 
-export interface DesktopCliOptions {
-  authorizationEndpoint: string;
-  tokenEndpoint: string;
-  client: ClientRegistration;
-  labels: UiLabels;
-  codes: CodeSource;
-  fetchImpl: typeof fetch;
+export interface DesktopCliOptions extends NativeClientOptions {
   preferredPort: number;
   portPolicy?: 'fallback' | 'strict';
-  leewaySeconds?: number;
-  /** Told of the token exchange as it happens, for the evidence. */
-  onExchange?: (record: TokenExchangeRecord) => void;
 }
 
 /** A desktop CLI: it opens the system browser for the login pages and receives the code on a loopback port. */
@@ -126,18 +116,7 @@ export class DesktopCliClient {
         await this.identityProvider.signIn(account, this.options.codes);
         const params = await receiver.waitForCallback(20_000);
         return await journeyStep('Exchange the code from the CLI', async () => {
-          if (params.get('error')) return authorizationError(params);
-          if (params.get('state') !== pkce.state) throw new Error('the loopback redirect carried a state the CLI did not send');
-          const exchange = await exchangeCode({
-            endpoint: this.options.tokenEndpoint,
-            code: params.get('code') ?? '',
-            client,
-            redirectUri: receiver.redirectUri,
-            verifier: pkce.verifier,
-            fetchImpl: this.options.fetchImpl,
-          });
-          this.options.onExchange?.(exchange.record);
-          return nativeOutcome(exchange, pkce.nonce, this.options.leewaySeconds ?? 300);
+          return completeNativeSignIn(this.options, params, pkce, receiver.redirectUri);
         });
       } finally {
         await receiver.close();

@@ -1,24 +1,11 @@
 import type { Page } from '@playwright/test';
 import { journeyStep } from './timeline.ts';
-import { authorizationUrl, createPkce, exchangeCode, type ClientRegistration, type TokenExchangeRecord } from '../fixtures/oauth.ts';
-import type { UiLabels } from './labels.ts';
-import { IdentityProviderScreens, type CodeSource, type JourneyAccount } from './identity-provider.ts';
+import { authorizationUrl, createPkce } from '../fixtures/oauth.ts';
+import { IdentityProviderScreens, type JourneyAccount } from './identity-provider.ts';
 import type { JourneyOutcome } from './login-journey.ts';
-import { authorizationError, nativeOutcome } from './native-outcome.ts';
+import { completeNativeSignIn, type NativeClientOptions } from './native-client.ts';
 
-export interface IosAppOptions {
-  authorizationEndpoint: string;
-  /** The mobile gateway: where the app, unlike the web app, sends its token request. */
-  tokenEndpoint: string;
-  client: ClientRegistration;
-  labels: UiLabels;
-  codes: CodeSource;
-  /** The app's own HTTP, through the cell's network path. */
-  fetchImpl: typeof fetch;
-  leewaySeconds?: number;
-  /** Told of the token exchange as it happens, for the evidence. */
-  onExchange?: (record: TokenExchangeRecord) => void;
-}
+export type IosAppOptions = NativeClientOptions;
 
 /**
  * The iOS app: it opens the identity provider's pages in an in-app browser (a mobile browser
@@ -77,18 +64,7 @@ export class IosAppClient {
         ),
       ]);
       return journeyStep('Exchange the code through the mobile gateway', async () => {
-        if (location.searchParams.get('error')) return authorizationError(location.searchParams);
-        if (location.searchParams.get('state') !== pkce.state)
-          throw new Error('the redirect to the app carried a state the app did not send');
-        const exchange = await exchangeCode({
-          endpoint: this.options.tokenEndpoint,
-          code: location.searchParams.get('code') ?? '',
-          client,
-          verifier: pkce.verifier,
-          fetchImpl: this.options.fetchImpl,
-        });
-        this.options.onExchange?.(exchange.record);
-        return nativeOutcome(exchange, pkce.nonce, this.options.leewaySeconds ?? 300);
+        return completeNativeSignIn(this.options, location.searchParams, pkce);
       });
     });
   }

@@ -14,6 +14,7 @@ import { resolveBrowser } from '../fixtures/browser.ts';
 import { LabAdminClient } from '../fixtures/lab-admin.ts';
 import { protocolLogin } from '../fixtures/protocol-login.ts';
 import { generateAccount } from '../fixtures/accounts.ts';
+import { CodeReader } from '../fixtures/codes.ts';
 import { TOTP } from 'otpauth';
 
 const LAB_PORT = Number(process.env.BENCH_LAB_PORT ?? 4790);
@@ -77,11 +78,6 @@ async function startLab(): Promise<{ readyMs: number; stop: () => Promise<void>;
         child.kill('SIGTERM');
       }),
   };
-}
-
-async function codeFrom(admin: LabAdminClient, address: string): Promise<string> {
-  const message = await admin.nextMessage(address, 0, 10_000);
-  return /\b(\d{6})\b/.exec(message?.text ?? '')?.[1] ?? '';
 }
 
 /** The login with nothing around it: a new context, fill, click, wait. */
@@ -153,18 +149,17 @@ async function main(): Promise<void> {
     await browser.close();
 
     const protocol: number[] = [];
+    const codes = new CodeReader(admin);
     for (let i = 0; i < JOURNEYS; i += 1) {
       const account = generateAccount({ emailProvider: 'gmail', phone: 'none', plan: 'free', mfa: 'none' });
       await admin.createAccount(account);
       const started = performance.now();
       const login = await protocolLogin({
         issuer: description.urls.issuer,
-        clientId: description.clients.web.clientId,
-        redirectUri: description.clients.web.redirectUri,
-        scope: description.clients.web.scope,
+        client: description.clients.web,
         email: account.email,
         password: account.password,
-        code: () => codeFrom(admin, account.email),
+        code: () => codes.codeFor(account, 'email'),
       });
       if (!login.ok) throw new Error(`protocol login failed: ${login.message}`);
       protocol.push(performance.now() - started);

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { startLab } from '../lab/lab.ts';
 import { generateAccount } from '../fixtures/accounts.ts';
+import { CodeReader } from '../fixtures/codes.ts';
 import { LabAdminClient } from '../fixtures/lab-admin.ts';
 import { fetchVia } from '../fixtures/oauth.ts';
 import { protocolLogin } from '../fixtures/protocol-login.ts';
@@ -32,6 +33,8 @@ export async function runLoad(perPath: number, concurrency: number): Promise<Loa
   });
   const admin = new LabAdminClient(lab.urls.admin, token);
   const description = await admin.describe();
+  // A code that does not arrive is a lost message: CodeReader fails the login with CodeNotReceivedError.
+  const codes = new CodeReader(admin);
   const paths: Record<string, string | undefined> = { direct: undefined, ...lab.urls.entryPoints };
   const jobs = Object.keys(paths).flatMap((name) => Array.from({ length: perPath }, () => name));
   const durations: Record<string, number[]> = {};
@@ -53,18 +56,11 @@ export async function runLoad(perPath: number, concurrency: number): Promise<Loa
       const t0 = Date.now();
       const result = await protocolLogin({
         issuer: description.urls.issuer,
-        clientId: description.clients.web.clientId,
-        redirectUri: description.clients.web.redirectUri,
-        scope: description.clients.web.scope,
+        client: description.clients.web,
         email: account.email,
         password: account.password,
         fetchImpl,
-        code: async () => {
-          const address = account.phone ?? account.email;
-          const message = await admin.nextMessage(address, 0, 15_000);
-          if (!message) throw new Error(`message to ${address} lost`);
-          return /\b(\d{6})\b/.exec(message.text)?.[1] ?? '';
-        },
+        code: () => codes.codeFor(account, account.phone ? 'sms' : 'email'),
       }).catch((error: unknown) => ({ ok: false as const, stage: 'interaction' as const, message: String(error) }));
       if (result.ok) (durations[name] ??= []).push(Date.now() - t0);
       else {

@@ -43,9 +43,7 @@ async function inboxCode(address: string): Promise<string> {
 const login = (account: { email: string; password: string }, code: () => Promise<string>, fetchImpl?: typeof fetch) =>
   protocolLogin({
     issuer: lab.urls.issuer,
-    clientId: WEB_CLIENT_ID,
-    redirectUri: `${lab.urls.app}/callback`,
-    scope: SCOPE,
+    client: { clientId: WEB_CLIENT_ID, redirectUri: `${lab.urls.app}/callback`, scope: SCOPE },
     email: account.email,
     password: account.password,
     code,
@@ -123,9 +121,7 @@ test('replica-lag: web token calls read a replica the code has not reached, and 
     const mobile = await newAccount();
     const viaMobileGateway = await protocolLogin({
       issuer: lab.urls.issuer,
-      clientId: WEB_CLIENT_ID,
-      redirectUri: `${lab.urls.app}/callback`,
-      scope: SCOPE,
+      client: { clientId: WEB_CLIENT_ID, redirectUri: `${lab.urls.app}/callback`, scope: SCOPE },
       tokenEndpoint: lab.urls.mobileToken,
       email: mobile.email,
       password: mobile.password,

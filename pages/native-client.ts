@@ -1,6 +1,30 @@
 import type { AuthErrorDetails } from './auth-error.page.ts';
 import type { JourneyOutcome } from './login-journey.ts';
-import { checkIdToken, type ExchangeResult } from '../fixtures/oauth.ts';
+import {
+  checkIdToken,
+  exchangeCode,
+  type ClientRegistration,
+  type ExchangeResult,
+  type Pkce,
+  type TokenExchangeRecord,
+} from '../fixtures/oauth.ts';
+import type { CodeSource } from './identity-provider.ts';
+import type { UiLabels } from './labels.ts';
+
+/** What a native client (the iOS app, the desktop CLI) is configured with. */
+export interface NativeClientOptions {
+  authorizationEndpoint: string;
+  /** Where the client sends its token request (the mobile gateway, for the iOS app). */
+  tokenEndpoint: string;
+  client: ClientRegistration;
+  labels: UiLabels;
+  codes: CodeSource;
+  /** The client's own HTTP, through the cell's network path. */
+  fetchImpl: typeof fetch;
+  leewaySeconds?: number;
+  /** Told of the token exchange as it happens, for the evidence. */
+  onExchange?: (record: TokenExchangeRecord) => void;
+}
 
 /** What a native app shows after its token exchange: signed in, or the error it got. */
 export function nativeOutcome(exchange: ExchangeResult, nonce: string, leewaySeconds: number): JourneyOutcome {
@@ -53,4 +77,28 @@ export function authorizationError(params: URLSearchParams): JourneyOutcome {
       diagnostics: { stage: 'authorization', error: params.get('error'), error_description: params.get('error_description') },
     },
   };
+}
+
+/**
+ * What a native client does with the redirect it caught: an error ends the sign-in; a state it did
+ * not send is refused; else it exchanges the code itself and checks the id_token.
+ */
+export async function completeNativeSignIn(
+  options: NativeClientOptions,
+  params: URLSearchParams,
+  pkce: Pkce,
+  redirectUri: string = options.client.redirectUri,
+): Promise<JourneyOutcome> {
+  if (params.get('error')) return authorizationError(params);
+  if (params.get('state') !== pkce.state) throw new Error('the redirect to the client carried a state it did not send');
+  const exchange = await exchangeCode({
+    endpoint: options.tokenEndpoint,
+    code: params.get('code') ?? '',
+    client: options.client,
+    redirectUri,
+    verifier: pkce.verifier,
+    fetchImpl: options.fetchImpl,
+  });
+  options.onExchange?.(exchange.record);
+  return nativeOutcome(exchange, pkce.nonce, options.leewaySeconds ?? 300);
 }
