@@ -15,8 +15,8 @@ export default defineConfig({
       './reporters/matrix-reporter.ts',
       {
         tier: settings.matrix,
-        target: settings.target === 'lab' ? 'lab' : (settings.baseUrl ?? 'remote'),
-        faults: settings.target === 'lab' ? settings.labFaults : [],
+        target: settings.target.kind === 'lab' ? 'lab' : settings.target.name,
+        faults: settings.target.kind === 'lab' ? settings.labFaults : [],
         // The shards' own environment files travel with their allure-results.
         allureResultsDir: 'reports/merged-environment',
       },

@@ -65,9 +65,12 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
       './reporters/matrix-reporter.ts',
       {
         tier: settings.matrix,
-        target: settings.target === 'lab' ? `lab (http://127.0.0.1:${settings.labPort})` : (settings.baseUrl ?? 'remote'),
-        ...(settings.target === 'lab' ? { targetVersion: `authmatrix lab ${PACKAGE_VERSION}` } : {}),
-        faults: settings.target === 'lab' ? settings.labFaults : [],
+        target:
+          settings.target.kind === 'lab'
+            ? `lab (http://127.0.0.1:${settings.labPort})`
+            : `${settings.target.name} (${settings.target.profile.app.url})`,
+        ...(settings.target.kind === 'lab' ? { targetVersion: `authmatrix lab ${PACKAGE_VERSION}` } : {}),
+        faults: settings.target.kind === 'lab' ? settings.labFaults : [],
       },
     ],
     ['allure-playwright', { resultsDir: 'allure-results', detail: false, suiteTitle: true }],
@@ -88,7 +91,7 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
   },
   projects,
   webServer:
-    settings.target === 'lab'
+    settings.target.kind === 'lab'
       ? [
           {
             command: 'node --import tsx lab/main.ts',

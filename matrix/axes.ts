@@ -45,8 +45,12 @@ export const AXIS_NAMES = [
 ] as const satisfies readonly (keyof Axes)[];
 export type AxisName = (typeof AXIS_NAMES)[number];
 
-/** The axes, with any user network paths (NETWORK_PATHS) joining the built-in ones. */
-export function axes(extraNetworkPaths: readonly string[] = []): Axes {
+/**
+ * The axes, with any user network paths (NETWORK_PATHS) joining the built-in ones. The lab's entry
+ * points (edge-east, edge-west, corporate) exist only in the lab; elsewhere the network axis is
+ * direct plus the user's paths.
+ */
+export function axes(extraNetworkPaths: readonly string[] = [], labEntryPoints = true): Axes {
   return {
     profile: PROFILES.map((profile) => profile.name),
     emailProvider: EMAIL_PROVIDERS,
@@ -55,6 +59,6 @@ export function axes(extraNetworkPaths: readonly string[] = []): Axes {
     mfa: MFAS,
     cookies: COOKIE_CONDITIONS,
     clock: CLOCK_CONDITIONS,
-    network: [...BUILT_IN_NETWORK_PATHS, ...extraNetworkPaths],
+    network: [...(labEntryPoints ? BUILT_IN_NETWORK_PATHS : (['direct'] as const)), ...extraNetworkPaths],
   };
 }

@@ -123,11 +123,13 @@ function covering(axes: Axes, strength: number): Cell[] {
   });
 }
 
-export function cellsFor(tier: Tier, extraNetworkPaths: readonly string[] = []): Cell[] {
-  const axes = buildAxes(extraNetworkPaths);
+export function cellsFor(tier: Tier, extraNetworkPaths: readonly string[] = [], labEntryPoints = true): Cell[] {
+  const axes = buildAxes(extraNetworkPaths, labEntryPoints);
   if (tier === 'smoke') {
+    // Away from the lab, a smoke cell on a lab entry point goes direct instead.
+    const smoke = SMOKE.map((cell) => (axes.network.includes(cell.network) ? cell : { ...cell, network: 'direct' }));
     // User paths join smoke as one extra cell each, so a new proxy is tried even in the quickest run.
-    return [...SMOKE, ...extraNetworkPaths.map((network) => ({ ...SEED_CASE, network }))];
+    return [...smoke, ...extraNetworkPaths.map((network) => ({ ...SEED_CASE, network }))];
   }
   return covering(axes, tier === 'pairwise' ? 2 : 3);
 }
@@ -138,7 +140,6 @@ export interface PairCoverage {
   missing: string[];
 }
 
-/** Every pair of values of two different axes that no constraint forbids, and how many the cells hold. */
 /** Every two different axes, each pair once. */
 const AXIS_PAIRS: readonly (readonly [AxisName, AxisName])[] = AXIS_NAMES.flatMap((a, i) =>
   AXIS_NAMES.slice(i + 1).map((b) => [a, b] as const),
@@ -146,8 +147,9 @@ const AXIS_PAIRS: readonly (readonly [AxisName, AxisName])[] = AXIS_NAMES.flatMa
 
 const pairKey = (a: AxisName, x: string, b: AxisName, y: string) => `${a}=${x} & ${b}=${y}`;
 
-export function pairCoverage(cells: readonly Cell[], extraNetworkPaths: readonly string[] = []): PairCoverage {
-  const axes = buildAxes(extraNetworkPaths);
+/** Every pair of values of two different axes that no constraint forbids, and how many the cells hold. */
+export function pairCoverage(cells: readonly Cell[], extraNetworkPaths: readonly string[] = [], labEntryPoints = true): PairCoverage {
+  const axes = buildAxes(extraNetworkPaths, labEntryPoints);
   const seen = new Set(cells.flatMap((cell) => AXIS_PAIRS.map(([a, b]) => pairKey(a, cell[a], b, cell[b]))));
   let allowed = 0;
   const missing: string[] = [];

@@ -1,29 +1,37 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import type { TargetProfile } from '../targets/profile.ts';
 import { journeyStep } from './timeline.ts';
-import type { UiLabels } from './labels.ts';
 
 /** The web app before sign-in: the page a user opens to log in. */
 export class AppLandingPage {
-  readonly loginButton: Locator;
+  /** The button or link that starts login; undefined when login starts at a URL. */
+  readonly loginControl: Locator | undefined;
 
   constructor(
     private readonly page: Page,
-    private readonly appUrl: string,
-    labels: UiLabels,
+    private readonly profile: Pick<TargetProfile, 'app' | 'startLogin'>,
   ) {
-    this.loginButton = page.getByRole('button', { name: labels.startLogin });
+    const start = profile.startLogin;
+    this.loginControl =
+      'button' in start
+        ? page.getByRole('button', { name: start.button })
+        : 'link' in start
+          ? page.getByRole('link', { name: start.link })
+          : undefined;
   }
 
   async open(): Promise<void> {
     await journeyStep('Open the app', async () => {
-      await this.page.goto(this.appUrl);
-      await expect(this.loginButton).toBeVisible();
+      await this.page.goto(this.profile.app.url);
+      if (this.loginControl) await expect(this.loginControl).toBeVisible();
     });
   }
 
   async startLogin(): Promise<void> {
     await journeyStep('Start signing in', async () => {
-      await this.loginButton.click();
+      const start = this.profile.startLogin;
+      if ('url' in start) await this.page.goto(start.url);
+      else await this.loginControl?.click();
     });
   }
 }

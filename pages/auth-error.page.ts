@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
-import type { UiLabels } from './labels.ts';
+import type { TargetProfile } from '../targets/profile.ts';
+import { buttonLocator, readValue, urlMatches, visibleLocator } from './locate.ts';
 
 export interface AuthErrorDetails {
   errorCode: string | undefined;
@@ -8,39 +9,57 @@ export interface AuthErrorDetails {
   diagnostics: Record<string, unknown> | undefined;
 }
 
-/** The app's error page after a failed sign-in: error_code, request_id and a diagnostics block. */
+/** The app's error page after a failed sign-in: its error code, request id, message and diagnostics. */
 export class AuthErrorPage {
-  readonly heading: Locator;
+  readonly marker: Locator | undefined;
   readonly alert: Locator;
-  readonly errorCode: Locator;
-  readonly requestId: Locator;
-  readonly diagnostics: Locator;
-  readonly tryAgainButton: Locator;
+  readonly tryAgainButton: Locator | undefined;
 
-  constructor(page: Page, labels: UiLabels) {
-    this.heading = page.getByRole('heading', { name: labels.errorHeading });
+  constructor(
+    private readonly page: Page,
+    private readonly error: TargetProfile['error'],
+  ) {
+    this.marker = error.visible ? visibleLocator(page, error.visible) : undefined;
     this.alert = page.getByRole('alert');
-    this.errorCode = page.getByText(/^error_code: /);
-    this.requestId = page.getByText(/^request_id: /);
-    this.diagnostics = page.getByRole('region', { name: labels.diagnostics });
-    this.tryAgainButton = page.getByRole('button', { name: 'Try again' });
+    this.tryAgainButton = error.retry === undefined ? undefined : buttonLocator(page, error.retry);
+  }
+
+  /** Whether the state is known by its URL (the marker alone cannot tell). */
+  get recognisedByUrl(): boolean {
+    return this.error.url !== undefined;
+  }
+
+  async isShown(): Promise<boolean> {
+    if (this.error.url && !urlMatches(this.page, this.error.url)) return false;
+    return this.marker ? this.marker.isVisible() : true;
   }
 
   async read(): Promise<AuthErrorDetails> {
-    const code = (await this.errorCode.textContent())?.replace(/^error_code:\s*/, '').trim();
-    const requestId = (await this.requestId.textContent())?.replace(/^request_id:\s*/, '').trim();
+    const query = new URL(this.page.url()).searchParams;
+    const fromQuery = (name: string | undefined) => (name ? (query.get(name) ?? undefined) : undefined);
+    const errorCode = fromQuery(this.error.codeParam) ?? (this.error.code ? await readValue(this.page, this.error.code) : undefined);
+    const requestId =
+      fromQuery(this.error.requestIdParam) ?? (this.error.requestId ? await readValue(this.page, this.error.requestId) : undefined);
+    const message = this.error.message
+      ? await readValue(this.page, this.error.message)
+      : (await this.alert.count())
+        ? ((await this.alert.first().textContent()) ?? '').trim()
+        : undefined;
     let diagnostics: Record<string, unknown> | undefined;
-    if ((await this.diagnostics.count()) > 0) {
-      try {
-        diagnostics = JSON.parse((await this.diagnostics.locator('pre').textContent()) ?? '') as Record<string, unknown>;
-      } catch {
-        diagnostics = undefined;
+    if (this.error.diagnosticsRegion !== undefined) {
+      const block = this.page.getByRole('region', { name: this.error.diagnosticsRegion }).locator('pre');
+      if ((await block.count()) > 0) {
+        try {
+          diagnostics = JSON.parse((await block.textContent()) ?? '') as Record<string, unknown>;
+        } catch {
+          diagnostics = undefined;
+        }
       }
     }
     return {
-      errorCode: code || undefined,
+      errorCode: errorCode || undefined,
       requestId: requestId && requestId !== 'unavailable' ? requestId : undefined,
-      message: ((await this.alert.textContent()) ?? '').trim(),
+      message: message ?? '',
       diagnostics,
     };
   }

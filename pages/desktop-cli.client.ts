@@ -99,7 +99,7 @@ export class DesktopCliClient {
     private readonly page: Page,
     private readonly options: DesktopCliOptions,
   ) {
-    this.identityProvider = new IdentityProviderScreens(page, options.labels);
+    this.identityProvider = new IdentityProviderScreens(page, options.provider);
   }
 
   async signIn(account: JourneyAccount): Promise<JourneyOutcome> {

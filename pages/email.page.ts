@@ -1,15 +1,17 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import type { TargetProfile } from '../targets/profile.ts';
+import { buttonLocator, fieldLocator } from './locate.ts';
 import { journeyStep } from './timeline.ts';
-import type { UiLabels } from './labels.ts';
 
-/** The identity provider's first screen: the email address. */
+/** The identity provider's first screen: the email address (and, on some providers, the password too). */
 export class EmailPage {
   readonly emailField: Locator;
-  readonly continueButton: Locator;
+  /** Undefined when the password is asked for on the same screen. */
+  readonly continueButton: Locator | undefined;
 
-  constructor(page: Page, labels: UiLabels) {
-    this.emailField = page.getByLabel(labels.emailField);
-    this.continueButton = page.getByRole('button', { name: labels.submit });
+  constructor(page: Page, screen: TargetProfile['screens']['email']) {
+    this.emailField = fieldLocator(page, screen.field);
+    this.continueButton = screen.submit === undefined ? undefined : buttonLocator(page, screen.submit);
   }
 
   async waitUntilShown(): Promise<void> {
@@ -20,7 +22,7 @@ export class EmailPage {
     await journeyStep('Enter the email address', async () => {
       await this.waitUntilShown();
       await this.emailField.fill(email);
-      await this.continueButton.click();
+      await this.continueButton?.click();
     });
   }
 }

@@ -19,7 +19,7 @@ export class IosAppClient {
     private readonly page: Page,
     private readonly options: IosAppOptions,
   ) {
-    this.identityProvider = new IdentityProviderScreens(page, options.labels);
+    this.identityProvider = new IdentityProviderScreens(page, options.provider);
   }
 
   async signIn(account: JourneyAccount): Promise<JourneyOutcome> {
@@ -31,12 +31,13 @@ export class IosAppClient {
       let resolveRedirect: (location: URL) => void = () => undefined;
       const redirect = new Promise<URL>((resolve) => (resolveRedirect = resolve));
       const idpOrigin = new URL(this.options.authorizationEndpoint).origin;
+      const resumePrefix = `${this.options.authorizationEndpoint.replace(/\/$/, '')}/`;
       await this.page.route(`${idpOrigin}/**`, async (route) => {
         let response = await route.fetch({ maxRedirects: 0 });
         let location = response.headers().location ?? '';
         // A redirect the browser follows is not routed again, so the hop to the authorization
         // endpoint's resume URL (which answers with the app's redirect) is made here.
-        while (new URL(location, idpOrigin).href.startsWith(`${idpOrigin}/auth/`)) {
+        while (new URL(location, idpOrigin).href.startsWith(resumePrefix)) {
           response = await this.page.request.get(new URL(location, idpOrigin).href, { maxRedirects: 0 });
           location = response.headers().location ?? '';
         }

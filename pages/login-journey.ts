@@ -1,13 +1,15 @@
 import { expect, type Page } from '@playwright/test';
-import { journeyStep } from './timeline.ts';
+import type { TargetProfile } from '../targets/profile.ts';
 import { AppLandingPage } from './app-landing.page.ts';
 import { AuthErrorPage, type AuthErrorDetails } from './auth-error.page.ts';
 import type { EmailPage } from './email.page.ts';
 import { IdentityProviderScreens, type CodeSource, type JourneyAccount } from './identity-provider.ts';
-import type { UiLabels } from './labels.ts';
 import { SignedInHomePage } from './signed-in-home.page.ts';
+import { journeyStep } from './timeline.ts';
 
-export type JourneyOutcome = { kind: 'signed-in'; email: string; plan: string } | { kind: 'error'; details: AuthErrorDetails };
+/** How a sign-in ended: signed in (as whom, on which plan where the app shows one), or on the error page. */
+export type JourneyOutcome =
+  { kind: 'signed-in'; email: string | undefined; plan: string | undefined } | { kind: 'error'; details: AuthErrorDetails };
 
 /** The whole sign-in, screen by screen, as a user goes through it. */
 export class LoginJourney {
@@ -19,15 +21,14 @@ export class LoginJourney {
 
   constructor(
     readonly page: Page,
-    appUrl: string,
-    labels: UiLabels,
+    profile: TargetProfile,
     private readonly codes: CodeSource,
   ) {
-    this.landing = new AppLandingPage(page, appUrl, labels);
-    this.identityProvider = new IdentityProviderScreens(page, labels);
+    this.landing = new AppLandingPage(page, profile);
+    this.identityProvider = new IdentityProviderScreens(page, profile);
     this.email = this.identityProvider.email;
-    this.home = new SignedInHomePage(page, labels);
-    this.error = new AuthErrorPage(page, labels);
+    this.home = new SignedInHomePage(page, profile.signedIn);
+    this.error = new AuthErrorPage(page, profile.error);
   }
 
   async signIn(account: JourneyAccount): Promise<JourneyOutcome> {
@@ -44,10 +45,12 @@ export class LoginJourney {
    */
   async retryAfterError(account: JourneyAccount): Promise<JourneyOutcome> {
     return journeyStep('Try again from the error page', async () => {
-      await this.error.tryAgainButton.click();
-      await expect(this.error.tryAgainButton).toBeHidden();
-      await expect(this.email.emailField.or(this.home.heading).or(this.error.heading)).toBeVisible();
-      if (await this.email.emailField.isVisible()) return this.completeAtIdentityProvider(account);
+      const retry = this.error.tryAgainButton;
+      if (!retry) throw new Error('the target profile names no retry button on the error page (error.retry)');
+      await retry.click();
+      await expect(retry).toBeHidden();
+      const next = await this.waitFor(['email', 'signed-in', 'error']);
+      if (next === 'email') return this.completeAtIdentityProvider(account);
       return this.outcome();
     });
   }
@@ -57,14 +60,45 @@ export class LoginJourney {
     return this.outcome();
   }
 
-  /** Waits for the app to land on either the signed-in home or its error page, and reads which. */
+  private async state(): Promise<'email' | 'signed-in' | 'error' | 'pending'> {
+    if (await this.home.isShown()) return 'signed-in';
+    if (await this.error.isShown()) return 'error';
+    if (await this.email.emailField.isVisible()) return 'email';
+    return 'pending';
+  }
+
+  /**
+   * Waits until the page is in one of `states`: on the states' visible markers where the profile
+   * names them (a web-first assertion), else by checking the page's URL and markers in a bounded poll.
+   */
+  private async waitFor<S extends 'email' | 'signed-in' | 'error'>(states: readonly S[]): Promise<S> {
+    const markers = states.map((state) =>
+      state === 'email' ? this.email.emailField : state === 'signed-in' ? this.home.marker : this.error.marker,
+    );
+    const allMarked = markers.every((marker) => marker !== undefined);
+    const urlOnly = this.home.recognisedByUrl || this.error.recognisedByUrl;
+    if (allMarked && !urlOnly) {
+      const [first, ...rest] = markers.filter((marker) => marker !== undefined);
+      if (first) await expect(rest.reduce((union, marker) => union.or(marker), first).first()).toBeVisible();
+    }
+    let seen: string = 'pending';
+    await expect
+      .poll(
+        async () => {
+          seen = await this.state();
+          return (states as readonly string[]).includes(seen);
+        },
+        { message: `the app to show one of: ${states.join(', ')}`, intervals: [50, 100, 250] },
+      )
+      .toBe(true);
+    return seen as S;
+  }
+
+  /** Waits for the app to land on either the signed-in state or its error page, and reads which. */
   async outcome(): Promise<JourneyOutcome> {
     return journeyStep('Wait for the app to finish signing in', async () => {
-      await expect(this.home.heading.or(this.error.heading)).toBeVisible();
-      if (await this.home.heading.isVisible()) {
-        const [email, plan] = await Promise.all([this.home.accountEmail.textContent(), this.home.plan.textContent()]);
-        return { kind: 'signed-in' as const, email: (email ?? '').trim(), plan: (plan ?? '').trim() };
-      }
+      const landed = await this.waitFor(['signed-in', 'error']);
+      if (landed === 'signed-in') return { kind: 'signed-in' as const, ...(await this.home.read()) };
       return { kind: 'error' as const, details: await this.error.read() };
     });
   }

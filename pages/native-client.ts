@@ -8,8 +8,7 @@ import {
   type Pkce,
   type TokenExchangeRecord,
 } from '../fixtures/oauth.ts';
-import type { CodeSource } from './identity-provider.ts';
-import type { UiLabels } from './labels.ts';
+import type { CodeSource, ProviderProfile } from './identity-provider.ts';
 
 /** What a native client (the iOS app, the desktop CLI) is configured with. */
 export interface NativeClientOptions {
@@ -17,7 +16,8 @@ export interface NativeClientOptions {
   /** Where the client sends its token request (the mobile gateway, for the iOS app). */
   tokenEndpoint: string;
   client: ClientRegistration;
-  labels: UiLabels;
+  /** The identity provider's screens, from the target profile. */
+  provider: ProviderProfile;
   codes: CodeSource;
   /** The client's own HTTP, through the cell's network path. */
   fetchImpl: typeof fetch;
@@ -62,8 +62,12 @@ export function nativeOutcome(exchange: ExchangeResult, nonce: string, leewaySec
       },
     });
   }
-  const plan = checked.claims.plan === 'plus' ? 'Plus' : 'Free';
-  return { kind: 'signed-in', email: String(checked.claims.email), plan };
+  const { email, plan } = checked.claims;
+  return {
+    kind: 'signed-in',
+    email: typeof email === 'string' ? email : undefined,
+    plan: plan === 'plus' ? 'Plus' : plan === 'free' ? 'Free' : undefined,
+  };
 }
 
 /** The identity provider ended the sign-in with an error before any code was issued. */

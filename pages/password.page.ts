@@ -1,16 +1,17 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { journeyStep } from './timeline.ts';
-import type { UiLabels } from './labels.ts';
+import type { TargetProfile } from '../targets/profile.ts';
+import { buttonLocator, fieldLocator } from './locate.ts';
 import { fillSecret } from './secret-input.ts';
+import { journeyStep } from './timeline.ts';
 
 /** The password screen. */
 export class PasswordPage {
   readonly passwordField: Locator;
   readonly continueButton: Locator;
 
-  constructor(page: Page, labels: UiLabels) {
-    this.passwordField = page.getByLabel(labels.passwordField);
-    this.continueButton = page.getByRole('button', { name: labels.submit });
+  constructor(page: Page, screen: TargetProfile['screens']['password']) {
+    this.passwordField = fieldLocator(page, screen.field);
+    this.continueButton = buttonLocator(page, screen.submit);
   }
 
   async submitPassword(password: string): Promise<void> {

@@ -1,7 +1,8 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { journeyStep } from './timeline.ts';
-import type { UiLabels } from './labels.ts';
+import type { TargetProfile } from '../targets/profile.ts';
+import { buttonLocator, fieldLocator } from './locate.ts';
 import { fillSecret } from './secret-input.ts';
+import { journeyStep } from './timeline.ts';
 
 export type SecondFactorChannel = 'totp' | 'sms' | 'email';
 
@@ -10,9 +11,9 @@ export class SecondFactorPage {
   readonly codeField: Locator;
   readonly continueButton: Locator;
 
-  constructor(page: Page, labels: UiLabels) {
-    this.codeField = page.getByLabel(labels.codeField);
-    this.continueButton = page.getByRole('button', { name: labels.submit });
+  constructor(page: Page, screen: NonNullable<TargetProfile['screens']['secondFactor']>) {
+    this.codeField = fieldLocator(page, screen.field);
+    this.continueButton = buttonLocator(page, screen.submit);
   }
 
   async waitUntilShown(): Promise<void> {

@@ -1,15 +1,34 @@
 import type { Locator, Page } from '@playwright/test';
-import type { UiLabels } from './labels.ts';
+import type { TargetProfile } from '../targets/profile.ts';
+import { readValue, urlMatches, visibleLocator } from './locate.ts';
 
-/** The web app's signed-in home: the account's email and its plan badge. */
+/** The app once signed in: recognised by its URL or a visible marker; shows the account (and its plan, where the app does). */
 export class SignedInHomePage {
-  readonly heading: Locator;
-  readonly accountEmail: Locator;
-  readonly plan: Locator;
+  /** What marks the signed-in state on the page, when the profile names one. */
+  readonly marker: Locator | undefined;
 
-  constructor(page: Page, labels: UiLabels) {
-    this.heading = page.getByRole('heading', { name: labels.signedInHeading });
-    this.accountEmail = page.getByRole('status', { name: labels.accountEmail });
-    this.plan = page.getByRole('status', { name: labels.plan });
+  constructor(
+    private readonly page: Page,
+    private readonly signedIn: TargetProfile['signedIn'],
+  ) {
+    this.marker = signedIn.visible ? visibleLocator(page, signedIn.visible) : undefined;
+  }
+
+  /** Whether the state is known by its URL (the marker alone cannot tell). */
+  get recognisedByUrl(): boolean {
+    return this.signedIn.url !== undefined;
+  }
+
+  async isShown(): Promise<boolean> {
+    if (this.signedIn.url && !urlMatches(this.page, this.signedIn.url)) return false;
+    return this.marker ? this.marker.isVisible() : true;
+  }
+
+  async read(): Promise<{ email: string | undefined; plan: string | undefined }> {
+    const [email, plan] = await Promise.all([
+      this.signedIn.accountEmail ? readValue(this.page, this.signedIn.accountEmail) : undefined,
+      this.signedIn.plan ? readValue(this.page, this.signedIn.plan) : undefined,
+    ]);
+    return { email, plan };
   }
 }

@@ -103,6 +103,10 @@ export default class MatrixReporter implements Reporter {
       earlierFailures: earlierFailures.length ? earlierFailures : undefined,
       retries: attempts.length - 1,
       durationMs: attempts.reduce((sum, attempt) => sum + attempt.duration, 0),
+      skipReason:
+        status === 'skipped'
+          ? [...(last?.annotations ?? []), ...test.annotations].find((annotation) => annotation.type === 'skip')?.description
+          : undefined,
     };
   }
 

@@ -17,6 +17,8 @@ export interface CellResult {
   earlierFailures?: Classification[] | undefined;
   retries: number;
   durationMs: number;
+  /** Why a skipped cell did not run (the target cannot serve it, no account of its type). */
+  skipReason?: string | undefined;
 }
 
 export interface RunInfo {
@@ -99,7 +101,11 @@ export function headline(summary: MatrixSummary): string {
   const { totals, run } = summary;
   const faults = run.faults.length ? ` with lab faults ${run.faults.join(', ')}` : '';
   if (totals.cells === 0) return `No matrix cells ran (tier ${run.tier}${faults}).`;
-  if (totals.failed === 0 && totals.intermittent === 0) return `All ${totals.cells} cells of the ${run.tier} tier passed${faults}.`;
+  if (totals.failed === 0 && totals.intermittent === 0) {
+    if (totals.skipped === 0) return `All ${totals.cells} cells of the ${run.tier} tier passed${faults}.`;
+    if (totals.passed === 0) return `No cell of the ${run.tier} tier could run: all ${totals.cells} were skipped${faults}.`;
+    return `All ${totals.passed} cells of the ${run.tier} tier that ran passed; ${totals.skipped} of ${totals.cells} were skipped${faults}.`;
+  }
   const parts = [`${totals.failed} of ${totals.cells} cells failed`];
   if (totals.intermittent) parts.push(`${totals.intermittent} passed only on retry (intermittent)`);
   return `${parts.join('; ')} — ${run.tier} tier${faults}.`;
@@ -129,7 +135,9 @@ export function renderConsole(summary: MatrixSummary): string {
       `  ~ ${cell.title}\n      intermittent: passed on retry after ${cell.earlierFailures?.map(label).join(', ') ?? 'a failure'}`,
     );
   }
-  lines.push('  ✓ passed   ✗ failed   ~ intermittent (passed on retry after token_exchange_failed)   · not in this tier', '');
+  for (const cell of summary.cells.filter((result) => result.status === 'skipped'))
+    lines.push(`  - ${cell.title}\n      skipped: ${cell.skipReason ?? 'no reason given'}`);
+  lines.push('  ✓ passed   ✗ failed   ~ intermittent (passed on retry after token_exchange_failed)   - skipped   · not in this tier', '');
   return lines.join('\n');
 }
 
@@ -161,6 +169,12 @@ export function renderMarkdown(summary: MatrixSummary): string {
     }
     out.push('');
   }
+  const skipped = summary.cells.filter((cell) => cell.status === 'skipped');
+  if (skipped.length) {
+    out.push('## Skipped cells', '', '| cell | why |', '| --- | --- |');
+    for (const cell of skipped) out.push(`| ${cell.title} | ${(cell.skipReason ?? 'no reason given').replace(/\|/g, '\\|')} |`);
+    out.push('');
+  }
   out.push('## Profiles × account types', '', markdownGrid(summary.heatmap, 'profile \\ account'), '');
   for (const [axis, map] of Object.entries(summary.conditions))
     out.push(`## Profiles × ${axis}`, '', markdownGrid(map, `profile \\ ${axis}`), '');
@@ -170,7 +184,7 @@ export function renderMarkdown(summary: MatrixSummary): string {
       out.push(`| ${other.title} | ${other.status} | ${other.status === 'passed' ? '' : label(other.classification)} |`);
     out.push('');
   }
-  out.push('✓ passed · ✗ failed · ~ intermittent (passed on retry after token_exchange_failed) · `·` not in this tier', '');
+  out.push('✓ passed · ✗ failed · ~ intermittent (passed on retry after token_exchange_failed) · - skipped · `·` not in this tier', '');
   return out.join('\n');
 }
 

@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     await browser.close();
 
     const protocol: number[] = [];
-    const codes = new CodeReader(admin);
+    const codes = new CodeReader({ email: admin, sms: admin });
     for (let i = 0; i < JOURNEYS; i += 1) {
       const account = generateAccount({ emailProvider: 'gmail', phone: 'none', plan: 'free', mfa: 'none' });
       await admin.createAccount(account);

@@ -34,7 +34,7 @@ export async function runLoad(perPath: number, concurrency: number): Promise<Loa
   const admin = new LabAdminClient(lab.urls.admin, token);
   const description = await admin.describe();
   // A code that does not arrive is a lost message: CodeReader fails the login with CodeNotReceivedError.
-  const codes = new CodeReader(admin);
+  const codes = new CodeReader({ email: admin, sms: admin });
   const paths: Record<string, string | undefined> = { direct: undefined, ...lab.urls.entryPoints };
   const jobs = Object.keys(paths).flatMap((name) => Array.from({ length: perPath }, () => name));
   const durations: Record<string, number[]> = {};

@@ -1,6 +1,6 @@
 import * as allure from 'allure-js-commons';
 import { loadSettings } from '../fixtures/settings.ts';
-import { cellOptions, expect, test } from '../fixtures/test.ts';
+import { cellOptions, expect, shownAccount, test } from '../fixtures/test.ts';
 import { AXIS_NAMES } from '../matrix/axes.ts';
 import { accountType, cellsFor, cellTitle } from '../matrix/cells.ts';
 
@@ -8,6 +8,7 @@ const settings = loadSettings();
 const cells = cellsFor(
   settings.matrix,
   settings.networkPaths.map((path) => path.name),
+  settings.target.kind === 'lab',
 );
 
 test.describe('sign-in matrix', () => {
@@ -17,7 +18,7 @@ test.describe('sign-in matrix', () => {
     test.describe(() => {
       test.use({ ...cellOptions(cell), cellParameters: { ...cell } });
 
-      test(title, { tag: [`@${cell.profile}`, `@${settings.matrix}`] }, async ({ account, signIn }, testInfo) => {
+      test(title, { tag: [`@${cell.profile}`, `@${settings.matrix}`] }, async ({ account, signIn, target }, testInfo) => {
         await allure.epic('Sign-in');
         await allure.feature(`Matrix: ${settings.matrix} tier`);
         await allure.story(`${cell.profile} · ${accountType(cell)}`);
@@ -28,7 +29,7 @@ test.describe('sign-in matrix', () => {
 
         const outcome = await signIn(account);
 
-        expect(outcome).toBeSignedIn({ email: account.email, plan: cell.plan === 'plus' ? 'Plus' : 'Free' });
+        expect(outcome).toBeSignedIn(shownAccount(target.profile, account));
       });
     });
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import { CodeNotReceivedError, CodeReader, TotpGenerator } from '../fixtures/codes.ts';
+import { CodeNotReceivedError, NoInboxError, CodeReader, TotpGenerator } from '../fixtures/codes.ts';
 
 const account = { email: 'a@gmail.com', password: 'p', phone: '+15550001111', totpSecret: null };
 
@@ -24,18 +24,42 @@ test('SMS and email codes are read from the next message after the last one seen
     { seq: 3, text: 'Your code is 111111.' },
     { seq: 7, text: 'Your code is 222222.' },
   ];
-  const reader = new CodeReader({
-    nextMessage: (address, after) => {
+  const sms = {
+    cursor: () => Promise.resolve(0),
+    nextMessage: (address: string, after: number) => {
       asked.push(`${address}>${after}`);
       return Promise.resolve(messages.find((message) => message.seq > after));
     },
-  });
+  };
+  const reader = new CodeReader({ sms });
   assert.equal(await reader.codeFor(account, 'sms'), '111111');
   assert.equal(await reader.codeFor(account, 'sms'), '222222');
   assert.deepEqual(asked, ['+15550001111>0', '+15550001111>3']);
 });
 
 test('no message in time is a named error', async () => {
-  const reader = new CodeReader({ nextMessage: () => Promise.resolve(undefined) }, 10);
+  const email = { cursor: () => Promise.resolve(0), nextMessage: () => Promise.resolve(undefined) };
+  const reader = new CodeReader({ email }, 10);
   await assert.rejects(reader.codeFor(account, 'email'), CodeNotReceivedError);
+});
+
+test('a sign-in reads only a code sent after it began, not an earlier one to the same address', async () => {
+  const inbox = [{ seq: 4, text: 'Your code is 444444.' }];
+  const email = {
+    cursor: () => Promise.resolve(Math.max(0, ...inbox.map((message) => message.seq))),
+    nextMessage: (_address: string, after: number) => Promise.resolve(inbox.find((message) => message.seq > after)),
+  };
+  const reader = new CodeReader({ email });
+  const emailOnly = { ...account, phone: null, totpSecret: null };
+  await reader.beginSignIn(emailOnly);
+  inbox.push({ seq: 5, text: 'Your code is 555555.' });
+  assert.equal(await reader.codeFor(emailOnly, 'email'), '555555');
+});
+
+test('a channel with no inbox configured is a named error that says which variable to set', async () => {
+  const reader = new CodeReader({}, 10);
+  await assert.rejects(
+    reader.codeFor(account, 'sms'),
+    (error: Error) => error instanceof NoInboxError && /INBOX_HTTP_URL/.test(error.message),
+  );
 });

@@ -11,7 +11,12 @@ const TITLE_RED = 'windows-chrome · outlook/none/plus/none · fresh · synced �
 const TITLE_FLAKY = 'ios-app · outlook/bound/plus/totp · fresh · synced · edge-east';
 
 function fakeTest(title: string, outcome: ReturnType<TestCase['outcome']>): TestCase {
-  return { title, outcome: () => outcome, parent: { project: () => ({ name: title.split(' · ')[0] }) } } as unknown as TestCase;
+  return {
+    title,
+    annotations: [],
+    outcome: () => outcome,
+    parent: { project: () => ({ name: title.split(' · ')[0] }) },
+  } as unknown as TestCase;
 }
 
 function fakeResult(status: TestResult['status'], retry: number, message?: string): TestResult {
@@ -89,4 +94,28 @@ test('a clean run says so', async (t) => {
   await reporter.onEnd({ status: 'passed', duration: 1000 } as FullResult);
   t.mock.restoreAll();
   assert.match(readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8'), /\*\*All 1 cells of the smoke tier passed\.\*\*/);
+});
+
+test('a skipped cell is counted apart from the passed ones and listed with its reason', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-reporter-'));
+  const reporter = new MatrixReporter({ outputDir: dir, allureResultsDir: dir, tier: 'smoke', target: 'oidc-dev', faults: [] });
+  t.mock.method(process.stderr, 'write', () => true);
+  const stdout = t.mock.method(process.stdout, 'write', () => true);
+  reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig);
+  reporter.onTestEnd(fakeTest(TITLE_OK, 'expected'), fakeResult('passed', 0));
+  const skipped = {
+    ...fakeResult('skipped', 0),
+    annotations: [{ type: 'skip', description: 'target oidc-dev registers no iOS app client' }],
+  };
+  reporter.onTestEnd(fakeTest(TITLE_FLAKY, 'skipped'), skipped);
+  await reporter.onEnd({ status: 'passed', startTime: new Date(), duration: 1000 });
+
+  const markdown = readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8');
+  assert.match(markdown, /All 1 cells of the smoke tier that ran passed; 1 of 2 were skipped\./);
+  assert.match(
+    markdown,
+    /## Skipped cells[\s\S]*ios-app · outlook\/bound\/plus\/totp[^|]*\| target oidc-dev registers no iOS app client \|/,
+  );
+  const printed = stdout.mock.calls.map((call) => String(call.arguments[0])).join('');
+  assert.match(printed, /skipped: target oidc-dev registers no iOS app client/);
 });

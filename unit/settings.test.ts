@@ -7,7 +7,7 @@ import { loadSettings, parseSettings, SettingsError } from '../fixtures/settings
 
 test('defaults: the lab, the pairwise tier, evidence on failure', () => {
   const settings = parseSettings({});
-  assert.equal(settings.target, 'lab');
+  assert.deepEqual(settings.target, { kind: 'lab' });
   assert.equal(settings.matrix, 'pairwise');
   assert.equal(settings.evidence, 'on-failure');
   assert.equal(settings.labPort, 4700);
@@ -18,7 +18,7 @@ test('every bad variable is named in one error, with the value seen and the form
   assert.throws(
     () =>
       parseSettings({
-        TARGET: 'remote',
+        TARGET: 'oidc-dev',
         BASE_URL: 'ftp://x',
         LAB_PORT: '80',
         PW_WS_ENDPOINT: 'http://x',
@@ -28,7 +28,8 @@ test('every bad variable is named in one error, with the value seen and the form
       assert.ok(error instanceof SettingsError);
       const text = error.message;
       assert.match(text, /BASE_URL="ftp:\/\/x" must be an http\(s\) URL/);
-      assert.match(text, /TARGET=remote needs ACCOUNTS_FILE/);
+      assert.match(text, /TARGET=oidc-dev needs ACCOUNTS_FILE/);
+      assert.match(text, /identityProvider\.issuer uses \$\{ISSUER_URL\}, which is not set; set ISSUER_URL in \.env/);
       assert.match(text, /LAB_PORT="80" must be a whole number from 1024/);
       assert.match(text, /PW_WS_ENDPOINT="http:\/\/x" must be a ws:\/\//);
       assert.match(text, /NETWORK_PATHS entry "vpn" has proxy URL "nope"/);
@@ -37,6 +38,43 @@ test('every bad variable is named in one error, with the value seen and the form
       return true;
     },
   );
+});
+
+test('TARGET is lab, a shipped profile or a profile file; anything else names the choices', () => {
+  assert.throws(
+    () => parseSettings({ TARGET: 'staging' }),
+    /TARGET="staging" must be lab, oidc-dev, or the path of a target profile \.json file/,
+  );
+  assert.throws(
+    () => parseSettings({ TARGET: 'nowhere.json', ACCOUNTS_FILE: 'package.json' }),
+    /nowhere\.json is not valid:\n.*cannot be read/,
+  );
+});
+
+test('inbox settings: IMAP needs its password apart from the URL; the HTTP inbox needs {address}', () => {
+  assert.throws(() => parseSettings({ INBOX_IMAP_URL: 'imap://codes@127.0.0.1:1143' }), /INBOX_IMAP_URL needs INBOX_IMAP_PASSWORD/);
+  assert.throws(
+    () => parseSettings({ INBOX_IMAP_URL: 'imap://codes:hunter2@127.0.0.1:1143', INBOX_IMAP_PASSWORD: 'x' }),
+    (error: Error) => /must not carry the password/.test(error.message) && !error.message.includes('hunter2'),
+  );
+  assert.throws(
+    () => parseSettings({ INBOX_HTTP_URL: 'https://sms.example.com/messages' }),
+    /must be an http\(s\) URL containing \{address\}/,
+  );
+  const settings = parseSettings({
+    INBOX_IMAP_URL: 'imaps://codes%40example.com@imap.example.com/Codes',
+    INBOX_IMAP_PASSWORD: 'pw',
+    INBOX_HTTP_URL: 'https://sms.example.com/messages?to={address}',
+  });
+  assert.deepEqual(settings.imap, {
+    host: 'imap.example.com',
+    port: 993,
+    secure: true,
+    user: 'codes@example.com',
+    password: 'pw',
+    mailbox: 'Codes',
+  });
+  assert.deepEqual(settings.httpInbox, { urlTemplate: 'https://sms.example.com/messages?to={address}', token: undefined });
 });
 
 test('an enum value out of range names the choices', () => {

@@ -1,0 +1,39 @@
+/**
+ * Locators built from a target profile's descriptions: fields by label, placeholder or role and
+ * name; buttons by accessible name; visible markers; values read off the page.
+ */
+import type { Locator, Page } from '@playwright/test';
+import type { FieldRef, Reader, TextMatch, Visible } from '../targets/profile.ts';
+
+export function fieldLocator(page: Page, ref: FieldRef): Locator {
+  if ('label' in ref) return page.getByLabel(ref.label);
+  if ('placeholder' in ref) return page.getByPlaceholder(ref.placeholder);
+  return page.getByRole(ref.role, { name: ref.name });
+}
+
+export function buttonLocator(page: Page, name: TextMatch): Locator {
+  return page.getByRole('button', { name });
+}
+
+export function visibleLocator(page: Page, visible: Visible): Locator {
+  return 'heading' in visible ? page.getByRole('heading', { name: visible.heading }) : page.getByText(visible.text);
+}
+
+export function readerLocator(page: Page, reader: Reader): Locator {
+  return 'text' in reader ? page.getByText(reader.text) : page.getByRole(reader.role, { name: reader.name });
+}
+
+/** The value a reader points at: the element's text, or the first group of its regex. */
+export async function readValue(page: Page, reader: Reader): Promise<string | undefined> {
+  const locator = readerLocator(page, reader).first();
+  if ((await locator.count()) === 0) return undefined;
+  const text = ((await locator.textContent()) ?? '').trim();
+  if (!('text' in reader)) return text || undefined;
+  const match = reader.text.exec(text);
+  return (match?.[1] ?? match?.[0])?.trim() || undefined;
+}
+
+/** Whether a page's URL matches a pattern, when there is one. */
+export function urlMatches(page: Page, pattern: RegExp | undefined): boolean {
+  return pattern !== undefined && pattern.test(page.url());
+}

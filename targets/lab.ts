@@ -1,0 +1,45 @@
+/**
+ * The embedded lab as a target profile: its web app (the PKCE single-page app on its own site),
+ * its identity provider's screens (email, password, one-time code), its signed-in home and error
+ * page, and its native client registrations. Built from the running lab's own description, since
+ * its ports follow LAB_PORT.
+ */
+import type { LabDescription } from '../fixtures/lab-admin.ts';
+import type { TargetProfile } from './profile.ts';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function labProfile(lab: LabDescription, tokenEndpoint: string): TargetProfile {
+  return {
+    name: 'lab',
+    description: 'The embedded reference login stack (npm run lab)',
+    app: { url: lab.urls.app, callbackUrl: `${lab.urls.app}/callback` },
+    startLogin: { button: 'Log in' },
+    identityProvider: {
+      issuer: lab.urls.issuer,
+      sessionCookies: ['_session', '_session.sig', '_session.legacy', '_session.legacy.sig'],
+    },
+    screens: {
+      email: { field: { label: 'Email address' }, submit: 'Continue' },
+      password: { field: { label: 'Password' }, submit: 'Continue' },
+      secondFactor: { field: { label: 'Verification code' }, submit: 'Continue', channels: ['totp', 'sms', 'email'] },
+    },
+    signedIn: {
+      visible: { heading: "You're signed in" },
+      accountEmail: { role: 'status', name: 'Account email' },
+      plan: { role: 'status', name: 'Plan' },
+    },
+    tokenExchange: { url: new RegExp(`^${escape(tokenEndpoint)}(\\?|$)`), method: 'POST' },
+    error: {
+      visible: { heading: /could not sign you in|could not be matched|was not completed/i },
+      code: { text: /^error_code:\s*(.+)$/ },
+      requestId: { text: /^request_id:\s*(.+)$/ },
+      diagnosticsRegion: 'Diagnostics',
+      retry: 'Try again',
+    },
+    nativeClients: {
+      ios: { ...lab.clients.ios, tokenEndpoint: lab.urls.mobileToken },
+      cli: { ...lab.clients.cli, tokenEndpoint },
+    },
+  };
+}
