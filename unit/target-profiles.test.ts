@@ -1,0 +1,134 @@
+/**
+ * Target profiles: JSON profiles validated with errors that name the field; the shipped ones
+ * valid; and the suite, unchanged, signing in through a login UI it was not written for
+ * (oidc-provider's development pages, examples/oidc-dev) with only settings changed.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { startExampleTarget } from '../examples/oidc-dev/server.ts';
+import { loadTargetProfile, parseTargetProfile, TargetProfileError } from '../targets/profile.ts';
+import { labProfile } from '../targets/lab.ts';
+import type { LabDescription } from '../fixtures/lab-admin.ts';
+
+const EXAMPLE = readFileSync('targets/oidc-dev.json', 'utf8');
+const ENV = { BASE_URL: 'http://localhost:4881', ISSUER_URL: 'http://127.0.0.1:4880' };
+
+test('the shipped oidc-dev profile is valid, with ${VARIABLES} taken from the environment', () => {
+  const profile = loadTargetProfile('targets/oidc-dev.json', ENV);
+  assert.equal(profile.app.url, 'http://localhost:4881/');
+  assert.equal(profile.identityProvider.issuer, 'http://127.0.0.1:4880');
+  assert.deepEqual(profile.screens.email, { field: { placeholder: 'Enter any login' } });
+  assert.ok(profile.tokenExchange.url instanceof RegExp && profile.tokenExchange.url.test('http://127.0.0.1:4880/token'));
+  assert.equal(profile.screens.secondFactor, undefined);
+});
+
+test('a broken profile names every bad field, and the fix', () => {
+  const broken = JSON.parse(EXAMPLE) as Record<string, unknown>;
+  broken.tokenExchange = { url: { regex: '(unclosed' }, method: 'PUT' };
+  broken.signedIn = {};
+  broken.colour = 'blue';
+  assert.throws(
+    () => parseTargetProfile(JSON.stringify(broken), 'mine.json', ENV),
+    (error: unknown) => {
+      assert.ok(error instanceof TargetProfileError);
+      assert.match(error.message, /target profile mine\.json is not valid/);
+      assert.match(error.message, /tokenExchange\.url: not a valid regex/);
+      assert.match(error.message, /tokenExchange\.method/);
+      assert.match(error.message, /signedIn: needs url or visible/);
+      assert.match(error.message, /colour/);
+      assert.match(error.message, /README \("Point it at your deployment"\)/);
+      return true;
+    },
+  );
+  assert.throws(() => parseTargetProfile('{ nope', 'mine.json', ENV), /mine\.json is not valid:\n {2}- it is not JSON/);
+  assert.throws(
+    () => parseTargetProfile(EXAMPLE, 'mine.json', {}),
+    /app\.url uses \$\{BASE_URL\}, which is not set; set BASE_URL in \.env/,
+  );
+});
+
+test('the lab is a profile like any other, built from the running lab', () => {
+  const lab = {
+    urls: {
+      issuer: 'http://127.0.0.1:4700',
+      app: 'http://localhost:4701',
+      admin: 'http://127.0.0.1:4700/__lab',
+      smtp: 'smtp://127.0.0.1:4702',
+      mobileToken: 'http://127.0.0.1:4700/mobile/token',
+      entryPoints: { 'edge-east': 'http://127.0.0.1:4703', 'edge-west': 'http://127.0.0.1:4704', corporate: 'http://127.0.0.1:4705' },
+    },
+    clients: {
+      web: { clientId: 'authmatrix-web', redirectUri: 'http://localhost:4701/callback', scope: 'openid email plan' },
+      ios: { clientId: 'authmatrix-ios', redirectUri: 'com.authmatrix.app:/oauth/callback', scope: 'openid email plan' },
+      cli: { clientId: 'authmatrix-cli', redirectUri: 'http://127.0.0.1/callback', scope: 'openid email plan' },
+    },
+    faults: [],
+    catalog: [],
+  } satisfies LabDescription;
+  const profile = labProfile(lab, 'http://127.0.0.1:4700/token');
+  assert.equal(profile.app.callbackUrl, 'http://localhost:4701/callback');
+  assert.ok(profile.tokenExchange.url.test('http://127.0.0.1:4700/token'));
+  assert.ok(!profile.tokenExchange.url.test('http://127.0.0.1:4700/token/introspection'));
+  assert.equal(profile.nativeClients?.ios?.tokenEndpoint, 'http://127.0.0.1:4700/mobile/token');
+  assert.deepEqual(profile.screens.secondFactor?.channels, ['totp', 'sms', 'email']);
+});
+
+function runSuite(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (status) => resolve({ status, output, ms: Date.now() - started }));
+  });
+}
+
+const EXAMPLE_SETTINGS = {
+  TARGET: 'oidc-dev',
+  BASE_URL: 'http://localhost:4881',
+  ISSUER_URL: 'http://127.0.0.1:4880',
+  ACCOUNTS_FILE: 'examples/oidc-dev/accounts.json',
+  MATRIX: 'smoke',
+  CI: '1',
+};
+
+test('the smoke tier passes against oidc-provider’s own login pages with only settings changed; cells it cannot serve are skipped with the reason', async () => {
+  const target = await startExampleTarget(4880);
+  try {
+    const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], EXAMPLE_SETTINGS);
+    assert.equal(result.status, 0, result.output);
+    assert.match(result.output, /target oidc-dev \(http:\/\/localhost:4881\/\)/);
+    assert.match(result.output, /All 2 cells of the smoke tier that ran passed; 3 of 5 were skipped\./);
+    assert.match(result.output, /skipped: target oidc-dev registers no iOS app client/);
+    assert.match(result.output, /skipped: target oidc-dev asks for no second factor/);
+    const summary = readFileSync('reports/matrix-summary.md', 'utf8');
+    assert.match(
+      summary,
+      /Target oidc-dev \(http:\/\/localhost:4881\/\) · tier smoke · 5 cells: 2 passed, 0 failed, 0 intermittent, 3 skipped/,
+    );
+    assert.match(
+      summary,
+      /## Skipped cells\n\n\| cell \| why \|[\s\S]*ios-app · outlook\/none\/plus\/none[^|]*\| target oidc-dev registers no iOS app client/,
+    );
+  } finally {
+    await target.close();
+  }
+});
+
+test('an unreachable target stops the run within 15 s with one message, not a timeout per cell', async () => {
+  const result = await runSuite(['tests/matrix.spec.ts'], {
+    ...EXAMPLE_SETTINGS,
+    BASE_URL: 'http://localhost:4883',
+    ISSUER_URL: 'http://127.0.0.1:4882',
+  });
+  assert.notEqual(result.status, 0);
+  assert.ok(result.ms < 15_000, `took ${result.ms} ms`);
+  assert.match(result.output, /target-unreachable: the app of target oidc-dev at http:\/\/localhost:4883\/ cannot be reached/);
+  assert.doesNotMatch(result.output, /Test timeout/);
+});
