@@ -23,6 +23,9 @@ const TOKEN_FILE = '.lab/admin-token';
 process.env.LAB_ADMIN_TOKEN ??=
   settings.labAdminToken ?? (existsSync(TOKEN_FILE) ? readFileSync(TOKEN_FILE, 'utf8').trim() : randomBytes(24).toString('base64url'));
 
+// One id per run, shared by the workers: the per-account attempt budget counts within a run.
+process.env.AUTHMATRIX_RUN_ID ??= randomBytes(8).toString('hex');
+
 // Playwright's error-context.md would carry an ARIA snapshot of the page, field values included
 // (a one-time code left in its field, say); this switches that snapshot off for every worker.
 process.env.PLAYWRIGHT_NO_COPY_PROMPT = '1';

@@ -85,3 +85,18 @@ test('canary secrets appear in no report, result, trace, screenshot text, log or
   for (const file of scanned) for (const leak of leaks(readFileSync(file, 'latin1'), canaries, codes)) findings.push(`${file}: ${leak}`);
   assert.deepEqual(findings, [], `secrets leaked:\n${findings.join('\n')}`);
 });
+
+test('a run asked for traces stops before any test, saying why', async () => {
+  const child = spawn(
+    process.execPath,
+    ['node_modules/@playwright/test/cli.js', 'test', 'tests/platform-presentation.spec.ts', '--project', 'windows-chrome', '--trace', 'on'],
+    { env: { ...process.env, LAB_PORT: '4772', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.notEqual(status, 0);
+  assert.match(output, /traces are refused: a Playwright trace \(--trace on\) records what is typed/);
+  assert.doesNotMatch(output, /\d+ passed/);
+});
