@@ -25,9 +25,8 @@ export function readerLocator(page: Page, reader: Reader): Locator {
 
 /** The value a reader points at: the element's text, or the first group of its regex. */
 export async function readValue(page: Page, reader: Reader): Promise<string | undefined> {
-  const locator = readerLocator(page, reader).first();
-  if ((await locator.count()) === 0) return undefined;
-  const text = ((await locator.textContent()) ?? '').trim();
+  // One round trip, and no wait: an element that is not there reads as undefined.
+  const text = (await readerLocator(page, reader).allTextContents())[0]?.trim() ?? '';
   if (!('text' in reader)) return text || undefined;
   const match = reader.text.exec(text);
   return (match?.[1] ?? match?.[0])?.trim() || undefined;

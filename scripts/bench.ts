@@ -118,6 +118,25 @@ function runPlaywright(args: string[], extra: Record<string, string>): Promise<{
   });
 }
 
+interface BareReport {
+  suites: BareSuite[];
+}
+interface BareSuite {
+  specs?: { tests: { results: { duration: number; status: string }[] }[] }[];
+  suites?: BareSuite[];
+}
+
+/** Durations of the passed bare-login tests, in run order. */
+function bareResults(report: BareReport): number[] {
+  const walk = (suite: BareSuite): number[] => [
+    ...(suite.specs ?? []).flatMap((spec) =>
+      spec.tests.flatMap((test) => test.results.filter((result) => result.status === 'passed').map((result) => result.duration)),
+    ),
+    ...(suite.suites ?? []).flatMap(walk),
+  ];
+  return report.suites.flatMap(walk);
+}
+
 async function main(): Promise<void> {
   const starts: number[] = [];
   for (let i = 0; i < 3; i += 1) {
@@ -140,6 +159,15 @@ async function main(): Promise<void> {
     const suiteDurations = summary.others.slice(1).map((test) => test.durationMs);
     if (suiteRun.code !== 0 || suiteDurations.length === 0)
       throw new Error(`the suite's benchmark run failed (exit ${suiteRun.code}, ${suiteDurations.length} journeys)`);
+
+    // The same minimal login as a bare Playwright test: the floor of any Playwright Test suite.
+    const bareRun = await runPlaywright(['--config', 'bench/bare.config.ts', '--repeat-each', String(JOURNEYS + 1), '--workers', '1'], {
+      BENCH_LAB_ADMIN_URL: `http://127.0.0.1:${LAB_PORT}/__lab`,
+      BENCH_LAB_APP_URL: description.urls.app,
+    });
+    const bareDurations = bareResults(JSON.parse(readFileSync('reports/bench-bare.json', 'utf8')) as BareReport).slice(1);
+    if (bareRun.code !== 0 || bareDurations.length === 0)
+      throw new Error(`the bare Playwright Test login failed (exit ${bareRun.code}); see reports/bench-bare.json`);
 
     const choice = resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE });
     const browser = await chromium.launch(choice.kind === 'system' ? { executablePath: choice.executablePath, args: choice.args } : {});
@@ -174,6 +202,7 @@ async function main(): Promise<void> {
       labReadyMs: { median: median(starts), runs: starts.map(Math.round) },
       suiteJourneyMs: { median: median(suiteDurations), p95: quantile(suiteDurations, 0.95) },
       minimalJourneyMs: { median: median(minimal), p95: quantile(minimal, 0.95) },
+      bareTestJourneyMs: { median: median(bareDurations), p95: quantile(bareDurations, 0.95) },
       protocolJourneyMs: { median: median(protocol), p95: quantile(protocol, 0.95) },
       pairwise: { seconds: pairwise.seconds, exit: pairwise.code, cells: 40 },
       peakMemoryMiB: { pairwiseRun: Math.round(pairwise.peakMiB), lab: Math.round(labRssMiB) },
@@ -184,7 +213,13 @@ async function main(): Promise<void> {
   const suite = (result.suiteJourneyMs as { median: number }).median;
   const minimalMedian = (result.minimalJourneyMs as { median: number }).median;
   const protocolMedian = (result.protocolJourneyMs as { median: number }).median;
-  const ratios = { suiteOverMinimal: suite / minimalMedian, suiteOverProtocol: suite / protocolMedian };
+  const bareMedian = (result.bareTestJourneyMs as { median: number }).median;
+  const ratios = {
+    suiteOverMinimal: suite / minimalMedian,
+    suiteOverBareTest: suite / bareMedian,
+    bareTestOverMinimal: bareMedian / minimalMedian,
+    suiteOverProtocol: suite / protocolMedian,
+  };
   const verdicts = {
     suiteOverMinimal: ratios.suiteOverMinimal <= TARGETS.suiteOverMinimal,
     pairwiseSeconds: (result.pairwise as { seconds: number }).seconds <= TARGETS.pairwiseSeconds,
@@ -204,7 +239,15 @@ async function main(): Promise<void> {
     ['suite journey, median / p95', `${ms(suite)} / ${ms((result.suiteJourneyMs as { p95: number }).p95)}`, '', ''],
     ['minimal script journey, median / p95', `${ms(minimalMedian)} / ${ms((result.minimalJourneyMs as { p95: number }).p95)}`, '', ''],
     ['protocol-only login, median / p95', `${ms(protocolMedian)} / ${ms((result.protocolJourneyMs as { p95: number }).p95)}`, '', ''],
+    [
+      'minimal login as a bare Playwright test, median / p95',
+      `${ms(bareMedian)} / ${ms((result.bareTestJourneyMs as { p95: number }).p95)}`,
+      '',
+      '',
+    ],
     ['suite / minimal', ratios.suiteOverMinimal.toFixed(2), `≤ ${TARGETS.suiteOverMinimal}`, verdicts.suiteOverMinimal],
+    ['suite / bare Playwright test (what the suite adds)', ratios.suiteOverBareTest.toFixed(2), '', ''],
+    ['bare Playwright test / minimal (what Playwright Test adds)', ratios.bareTestOverMinimal.toFixed(2), '', ''],
     ['suite / protocol', ratios.suiteOverProtocol.toFixed(2), '', ''],
     [
       'pairwise tier (40 cells), 2 workers',

@@ -7,20 +7,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { scanRun } from './artifact-scan.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-
-const ARTIFACT_DIRS = ['allure-results', 'test-results', 'reports', 'playwright-report', 'blob-report'];
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((entry) => path.join(dir, entry))
-    .filter((file) => statSync(file).isFile());
-}
 
 function runSuite(env: Record<string, string>): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -35,16 +27,6 @@ function runSuite(env: Record<string, string>): Promise<{ status: number | null;
   });
 }
 
-function leaks(text: string, canaries: string[], codes: string[]): string[] {
-  const found = canaries.filter((canary) => text.includes(canary));
-  for (const code of codes) if (new RegExp(`(^|\\D)${code}(\\D|$)`).test(text)) found.push(`TOTP code ${code}`);
-  if (/eyJ[\w-]{8,}\.eyJ[\w-]{8,}/.test(text)) found.push('a JWT');
-  if (/code_verifier=(?!\[redacted\])[\w-]{20,}/.test(text)) found.push('a PKCE verifier');
-  if (/[?&]code=(?!\[redacted\])[\w-]{20,}/.test(text)) found.push('an authorization code');
-  if (/_session(\.sig)?=(?!\[redacted\])[\w-]{10,}/.test(text)) found.push('a session cookie');
-  return found;
-}
-
 test('canary secrets appear in no report, result, trace, screenshot text, log or console output', { timeout: 240_000 }, async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-canary-'));
   const secret = new Secret({ size: 20 }).base32;
@@ -57,11 +39,27 @@ test('canary secrets appear in no report, result, trace, screenshot text, log or
     ]),
   );
   const totp = new TOTP({ secret, period: 30, digits: 6 });
+  // The lab's admin token is a secret too: it rides in every admin call the suite makes.
+  const adminToken = `canary-admin-${randomBytes(12).toString('hex')}`;
   const started = Date.now();
 
   const runs = [
-    await runSuite({ ACCOUNTS_FILE: accountsFile, EVIDENCE: 'always', LAB_PORT: '4770', CI: '1', LAB_FAULTS: '' }),
-    await runSuite({ ACCOUNTS_FILE: accountsFile, EVIDENCE: 'always', LAB_PORT: '4770', CI: '1', LAB_FAULTS: 'plus-claims-error' }),
+    await runSuite({
+      ACCOUNTS_FILE: accountsFile,
+      EVIDENCE: 'always',
+      LAB_PORT: '4770',
+      CI: '1',
+      LAB_FAULTS: '',
+      LAB_ADMIN_TOKEN: adminToken,
+    }),
+    await runSuite({
+      ACCOUNTS_FILE: accountsFile,
+      EVIDENCE: 'always',
+      LAB_PORT: '4770',
+      CI: '1',
+      LAB_FAULTS: 'plus-claims-error',
+      LAB_ADMIN_TOKEN: adminToken,
+    }),
   ];
   assert.equal(runs[0]?.status, 0, `the clean run passes:\n${runs[0]?.output ?? ''}`);
   assert.notEqual(runs[1]?.status, 0, 'the run with plus-claims-error fails, writing failure artifacts');
@@ -69,11 +67,12 @@ test('canary secrets appear in no report, result, trace, screenshot text, log or
 
   const codes: string[] = [];
   for (let at = started - 60_000; at <= Date.now() + 60_000; at += 30_000) codes.push(totp.generate({ timestamp: at }));
-  const canaries = [password, secret];
-  const findings: string[] = [];
-  for (const [index, run] of runs.entries())
-    for (const leak of leaks(run.output, canaries, codes)) findings.push(`run ${index + 1} output: ${leak}`);
-  const scanned = ARTIFACT_DIRS.flatMap(filesUnder);
+  const canaries = [password, secret, adminToken];
+  const { findings, files: scanned } = scanRun(
+    runs.map((run) => run.output),
+    canaries,
+    codes,
+  );
   assert.ok(
     scanned.some((file) => file.endsWith('.png')),
     'a failure screenshot was written',
@@ -82,7 +81,6 @@ test('canary secrets appear in no report, result, trace, screenshot text, log or
     scanned.some((file) => file.includes('attachment')),
     'evidence was attached',
   );
-  for (const file of scanned) for (const leak of leaks(readFileSync(file, 'latin1'), canaries, codes)) findings.push(`${file}: ${leak}`);
   assert.deepEqual(findings, [], `secrets leaked:\n${findings.join('\n')}`);
 });
 

@@ -5,12 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { startExampleTarget } from '../examples/oidc-dev/server.ts';
 import { loadTargetProfile, parseTargetProfile, TargetProfileError } from '../targets/profile.ts';
 import { labProfile } from '../targets/lab.ts';
 import type { LabDescription } from '../fixtures/lab-admin.ts';
+import { scanRun } from './artifact-scan.ts';
 
 const EXAMPLE = readFileSync('targets/oidc-dev.json', 'utf8');
 const ENV = { BASE_URL: 'http://localhost:4881', ISSUER_URL: 'http://127.0.0.1:4880' };
@@ -100,13 +102,27 @@ const EXAMPLE_SETTINGS = {
 
 test('the smoke tier passes against oidc-provider’s own login pages with only settings changed; cells it cannot serve are skipped with the reason', async () => {
   const target = await startExampleTarget(4880);
+  // Inbox credentials are settings like any other: none of them may reach an artifact.
+  const imapPassword = `canary-imap-${randomBytes(10).toString('hex')}`;
+  const httpToken = `canary-http-${randomBytes(10).toString('hex')}`;
+  const passwords = (JSON.parse(readFileSync('examples/oidc-dev/accounts.json', 'utf8')) as { password: string }[]).map(
+    (account) => account.password,
+  );
   try {
-    const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], EXAMPLE_SETTINGS);
+    const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], {
+      ...EXAMPLE_SETTINGS,
+      INBOX_IMAP_URL: 'imap://codes@127.0.0.1:1/INBOX',
+      INBOX_IMAP_PASSWORD: imapPassword,
+      INBOX_HTTP_URL: 'http://127.0.0.1:1/messages?to={address}',
+      INBOX_HTTP_TOKEN: httpToken,
+      EVIDENCE: 'always',
+    });
     assert.equal(result.status, 0, result.output);
     assert.match(result.output, /target oidc-dev \(http:\/\/localhost:4881\/\)/);
     assert.match(result.output, /All 2 cells of the smoke tier that ran passed; 3 of 5 were skipped\./);
     assert.match(result.output, /skipped: target oidc-dev registers no iOS app client/);
     assert.match(result.output, /skipped: target oidc-dev asks for no second factor/);
+    assert.deepEqual(scanRun([result.output], [imapPassword, httpToken, ...passwords]).findings, []);
     const summary = readFileSync('reports/matrix-summary.md', 'utf8');
     assert.match(
       summary,
