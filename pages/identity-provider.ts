@@ -15,8 +15,8 @@ export interface JourneyAccount {
 
 /** Where one-time codes come from: an authenticator (TOTP), a phone or a mailbox. */
 export interface CodeSource {
-  /** Marks the start of a sign-in: a code sent from now on is this sign-in's. */
-  beginSignIn?(account: JourneyAccount): Promise<void>;
+  /** Marks the start of a sign-in that will ask for a `channel` code: one sent from now on is this sign-in's. */
+  beginSignIn?(account: JourneyAccount, channel: SecondFactorChannel): Promise<void>;
   codeFor(account: JourneyAccount, channel: SecondFactorChannel): Promise<string>;
 }
 
@@ -48,13 +48,12 @@ export class IdentityProviderScreens {
   }
 
   async signIn(account: JourneyAccount, codes: CodeSource): Promise<void> {
-    await codes.beginSignIn?.(account);
+    // Only a target with a second-factor screen sends codes: no inbox is touched otherwise.
+    const channel = this.secondFactor ? secondFactorChannel(account) : undefined;
+    if (channel) await codes.beginSignIn?.(account, channel);
     await this.email.submitEmail(account.email);
     await this.password.submitPassword(account.password);
-    if (this.secondFactor) {
-      const channel = secondFactorChannel(account);
-      await this.secondFactor.submitCode(channel, () => codes.codeFor(account, channel));
-    }
+    if (this.secondFactor && channel) await this.secondFactor.submitCode(channel, () => codes.codeFor(account, channel));
     await this.confirmConsentIfAsked();
   }
 

@@ -51,7 +51,7 @@ test('a sign-in reads only a code sent after it began, not an earlier one to the
   };
   const reader = new CodeReader({ email });
   const emailOnly = { ...account, phone: null, totpSecret: null };
-  await reader.beginSignIn(emailOnly);
+  await reader.beginSignIn(emailOnly, 'email');
   inbox.push({ seq: 5, text: 'Your code is 555555.' });
   assert.equal(await reader.codeFor(emailOnly, 'email'), '555555');
 });

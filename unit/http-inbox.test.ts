@@ -27,7 +27,7 @@ async function signInTwice(account: { email: string; password: string; phone: st
   const reader = new CodeReader({ email: inbox, sms: inbox }, 5_000);
   const codes: string[] = [];
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    await reader.beginSignIn(account);
+    await reader.beginSignIn(account, channel);
     const result = await protocolLogin({
       issuer: lab.urls.issuer,
       client: { clientId: WEB_CLIENT_ID, redirectUri: `${lab.urls.app}/callback`, scope: SCOPE },

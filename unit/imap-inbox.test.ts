@@ -44,7 +44,7 @@ test('a sign-in reads the email code that arrived after it began, waiting for it
     await deliver(user.email, '111111');
     await deliver('someone.else@gmail.com', '999999');
     const reader = new CodeReader({ email: inbox }, 10_000);
-    await reader.beginSignIn(user);
+    await reader.beginSignIn(user, 'email');
     const code = reader.codeFor(user, 'email');
     setTimeout(() => void deliver(user.email, '222222'), 300);
     assert.equal(await code, '222222');
@@ -58,7 +58,7 @@ test('no code in time is a named timeout', { skip }, async () => {
   try {
     const reader = new CodeReader({ email: inbox }, 1_500);
     const user = account('nobody.writes@gmail.com');
-    await reader.beginSignIn(user);
+    await reader.beginSignIn(user, 'email');
     const started = Date.now();
     await assert.rejects(reader.codeFor(user, 'email'), CodeNotReceivedError);
     assert.ok(Date.now() - started < 4_000);
