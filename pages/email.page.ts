@@ -20,7 +20,7 @@ export class EmailPage {
 
   async submitEmail(email: string): Promise<void> {
     await journeyStep('Enter the email address', async () => {
-      await this.waitUntilShown();
+      // fill waits for the field to be editable.
       await this.emailField.fill(email);
       await this.continueButton?.click();
     });

@@ -1,4 +1,4 @@
-import * as allure from 'allure-js-commons';
+import { describeInAllure } from '../fixtures/allure-metadata.ts';
 import { expect, test } from '../fixtures/test.ts';
 
 test.describe('error UX: a device clock beyond tolerance', () => {
@@ -10,10 +10,7 @@ test.describe('error UX: a device clock beyond tolerance', () => {
     async ({ page, account, journey, target }) => {
       // eslint-disable-next-line playwright/no-skipped-test
       test.skip(target.kind !== 'lab', "the clock message is the lab app's own error UX");
-      await allure.epic('Sign-in');
-      await allure.feature('Error UX');
-      await allure.story('Clock beyond tolerance');
-      await allure.parameter('clock', 'ahead-15m');
+      await describeInAllure({ epic: 'Sign-in', feature: 'Error UX', story: 'Clock beyond tolerance', parameters: { clock: 'ahead-15m' } });
       await page.clock.install({ time: Date.now() + 15 * 60_000 });
 
       const outcome = await journey.signIn(account);

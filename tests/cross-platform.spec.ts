@@ -1,4 +1,4 @@
-import * as allure from 'allure-js-commons';
+import { describeInAllure } from '../fixtures/allure-metadata.ts';
 import { contextOptionsFor, presentContext, presentPage } from '../fixtures/presentation.ts';
 import { expect, shownAccount, test } from '../fixtures/test.ts';
 import type { NativeClientTarget, Target } from '../fixtures/target.ts';
@@ -24,10 +24,12 @@ test.describe('cross-platform: one account on the iOS app and the web, seconds a
     ['windows-chrome', 'ios-app'],
   ] as const) {
     test(`${order[0]} then ${order[1]}`, { tag: '@ios-app' }, async ({ page, browser, browserName, account, codes, target }) => {
-      await allure.epic('Sign-in');
-      await allure.feature('Cross-platform');
-      await allure.story('Mobile and web sign-in of one account');
-      await allure.parameter('order', order.join(' → '));
+      await describeInAllure({
+        epic: 'Sign-in',
+        feature: 'Cross-platform',
+        story: 'Mobile and web sign-in of one account',
+        parameters: { order: order.join(' → ') },
+      });
 
       const ios = iosClientOf(target);
       const web = profileNamed('windows-chrome');

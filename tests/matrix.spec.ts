@@ -1,4 +1,4 @@
-import * as allure from 'allure-js-commons';
+import { describeInAllure } from '../fixtures/allure-metadata.ts';
 import { loadSettings } from '../fixtures/settings.ts';
 import { cellOptions, expect, shownAccount, test } from '../fixtures/test.ts';
 import { AXIS_NAMES } from '../matrix/axes.ts';
@@ -19,13 +19,17 @@ test.describe('sign-in matrix', () => {
       test.use({ ...cellOptions(cell), cellParameters: { ...cell } });
 
       test(title, { tag: [`@${cell.profile}`, `@${settings.matrix}`] }, async ({ account, signIn, target }, testInfo) => {
-        await allure.epic('Sign-in');
-        await allure.feature(`Matrix: ${settings.matrix} tier`);
-        await allure.story(`${cell.profile} · ${accountType(cell)}`);
-        await allure.severity('critical');
-        await allure.parameter('profile', cell.profile);
-        await allure.parameter('engine', String(testInfo.project.metadata.engine));
-        for (const axis of AXIS_NAMES.slice(1)) await allure.parameter(axis, cell[axis]);
+        await describeInAllure({
+          epic: 'Sign-in',
+          feature: `Matrix: ${settings.matrix} tier`,
+          story: `${cell.profile} · ${accountType(cell)}`,
+          severity: 'critical',
+          parameters: {
+            profile: cell.profile,
+            engine: String(testInfo.project.metadata.engine),
+            ...Object.fromEntries(AXIS_NAMES.slice(1).map((axis) => [axis, cell[axis]])),
+          },
+        });
 
         const outcome = await signIn(account);
 

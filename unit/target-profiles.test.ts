@@ -6,13 +6,20 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { startExampleTarget } from '../examples/oidc-dev/server.ts';
 import { loadTargetProfile, parseTargetProfile, TargetProfileError } from '../targets/profile.ts';
 import { labProfile } from '../targets/lab.ts';
 import type { LabDescription } from '../fixtures/lab-admin.ts';
 import { scanRun } from './artifact-scan.ts';
+
+interface AllureResult {
+  name: string;
+  labels: { name: string; value: string }[];
+  parameters: { name: string; value: string }[];
+}
 
 const EXAMPLE = readFileSync('targets/oidc-dev.json', 'utf8');
 const ENV = { BASE_URL: 'http://localhost:4881', ISSUER_URL: 'http://127.0.0.1:4880' };
@@ -123,6 +130,27 @@ test('the smoke tier passes against oidc-provider’s own login pages with only 
     assert.match(result.output, /skipped: target oidc-dev registers no iOS app client/);
     assert.match(result.output, /skipped: target oidc-dev asks for no second factor/);
     assert.deepEqual(scanRun([result.output], [imapPassword, httpToken, ...passwords]).findings, []);
+    // Each cell's Allure result carries its labels and the matrix parameters.
+    const results = readdirSync('allure-results')
+      .filter((file) => file.endsWith('-result.json'))
+      .map((file) => JSON.parse(readFileSync(path.join('allure-results', file), 'utf8')) as AllureResult);
+    const seed = results.find((result) => result.name.startsWith('windows-chrome · outlook/none/plus/none'));
+    assert.ok(seed, 'the seed cell has an Allure result');
+    assert.deepEqual(
+      seed.labels
+        .filter((label) => ['epic', 'feature', 'severity'].includes(label.name))
+        .map((label) => `${label.name}=${label.value}`)
+        .sort(),
+      ['epic=Sign-in', 'feature=Matrix: smoke tier', 'severity=critical'],
+    );
+    assert.deepEqual(
+      Object.fromEntries(
+        seed.parameters
+          .filter((parameter) => ['profile', 'mfa', 'network'].includes(parameter.name))
+          .map((parameter) => [parameter.name, parameter.value]),
+      ),
+      { profile: 'windows-chrome', mfa: 'none', network: 'direct' },
+    );
     const summary = readFileSync('reports/matrix-summary.md', 'utf8');
     assert.match(
       summary,
