@@ -8,6 +8,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { stopProcess } from './process.ts';
 
 export const DOVECOT_INSTALL = 'apt-get install -y dovecot-imapd dovecot-lmtpd';
 
@@ -146,9 +147,7 @@ service lmtp {
     user,
     password,
     close: async () => {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

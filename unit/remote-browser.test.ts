@@ -10,6 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { chromium } from '@playwright/test';
 import { resolveBrowser } from '../fixtures/browser.ts';
+import { stopProcess } from './process.ts';
 
 const PLAYWRIGHT_CLI = 'node_modules/@playwright/test/cli.js';
 
@@ -76,6 +77,7 @@ test('the smoke tier passes with browsers from a Playwright server (PW_WS_ENDPOI
     assert.equal(result.status, 0, result.output);
     assert.match(result.output, /All 5 cells of the smoke tier passed/);
   } finally {
-    server.kill('SIGTERM');
+    // Its graceful close has been seen to hang; SIGKILL follows after 5 s.
+    await stopProcess(server);
   }
 });
