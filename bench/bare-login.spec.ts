@@ -5,21 +5,13 @@
  * from it is the suite. Run by `npm run bench` against the lab it starts (BENCH_LAB_* variables).
  */
 import { test } from '@playwright/test';
-import { TOTP } from 'otpauth';
 import { generateAccount } from '../fixtures/accounts.ts';
 import { LabAdminClient } from '../fixtures/lab-admin.ts';
+import { signInMinimally } from './minimal-login.ts';
 
 test('bare login', async ({ page }) => {
   const admin = new LabAdminClient(process.env.BENCH_LAB_ADMIN_URL ?? '', process.env.LAB_ADMIN_TOKEN ?? '');
   const account = generateAccount({ emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' });
   await admin.createAccount(account);
-  await page.goto(process.env.BENCH_LAB_APP_URL ?? '');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByLabel('Email address').fill(account.email);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Verification code').fill(new TOTP({ secret: account.totpSecret ?? '' }).generate());
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('heading', { name: "You're signed in" }).waitFor();
+  await signInMinimally(page, account, process.env.BENCH_LAB_APP_URL ?? '');
 });

@@ -15,7 +15,7 @@ import { LabAdminClient } from '../fixtures/lab-admin.ts';
 import { protocolLogin } from '../fixtures/protocol-login.ts';
 import { generateAccount } from '../fixtures/accounts.ts';
 import { CodeReader } from '../fixtures/codes.ts';
-import { TOTP } from 'otpauth';
+import { signInMinimally } from '../bench/minimal-login.ts';
 
 const LAB_PORT = Number(process.env.BENCH_LAB_PORT ?? 4790);
 const TOKEN = randomBytes(24).toString('base64url');
@@ -88,15 +88,7 @@ async function minimalLogin(browser: Browser, admin: LabAdminClient, app: string
   await admin.createAccount(account);
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(app);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByLabel('Email address').fill(account.email);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Verification code').fill(new TOTP({ secret: account.totpSecret ?? '' }).generate());
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('heading', { name: "You're signed in" }).waitFor();
+  await signInMinimally(page, account, app);
   await context.close();
   return performance.now() - started;
 }

@@ -4,7 +4,6 @@
  * against the lab with its rate limit cut (rate-limit-tight) and a one-account ACCOUNTS_FILE.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Secret } from 'otpauth';
 import { AccountRateLimitedError, AttemptBook } from '../fixtures/attempts.ts';
+import { runSuite } from './run-suite.ts';
 
 const EMAIL = 'qa.one@outlook.com';
 
@@ -58,19 +58,6 @@ test('after a 429 the account makes no further attempt in the run', async () => 
     return true;
   });
 });
-
-function runSuite(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (status) => resolve({ status, output }));
-  });
-}
 
 test(
   'through the suite: a 429 stops the account, its later cells are rate_limited without reaching the target, and a spent budget skips',

@@ -5,27 +5,14 @@
  * run's own output are scanned for the canaries, their TOTP codes, tokens and secret parameters.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { scanRun } from './artifact-scan.ts';
+import { runSuite } from './run-suite.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-
-function runSuite(env: Record<string, string>): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', 'tests/login.spec.ts'], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (status) => resolve({ status, output }));
-  });
-}
 
 test('canary secrets appear in no report, result, trace, screenshot text, log or console output', { timeout: 240_000 }, async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-canary-'));
@@ -44,7 +31,7 @@ test('canary secrets appear in no report, result, trace, screenshot text, log or
   const started = Date.now();
 
   const runs = [
-    await runSuite({
+    await runSuite(['tests/login.spec.ts'], {
       ACCOUNTS_FILE: accountsFile,
       EVIDENCE: 'always',
       LAB_PORT: '4770',
@@ -52,7 +39,7 @@ test('canary secrets appear in no report, result, trace, screenshot text, log or
       LAB_FAULTS: '',
       LAB_ADMIN_TOKEN: adminToken,
     }),
-    await runSuite({
+    await runSuite(['tests/login.spec.ts'], {
       ACCOUNTS_FILE: accountsFile,
       EVIDENCE: 'always',
       LAB_PORT: '4770',
@@ -85,15 +72,10 @@ test('canary secrets appear in no report, result, trace, screenshot text, log or
 });
 
 test('a run asked for traces stops before any test, saying why', async () => {
-  const child = spawn(
-    process.execPath,
-    ['node_modules/@playwright/test/cli.js', 'test', 'tests/platform-presentation.spec.ts', '--project', 'windows-chrome', '--trace', 'on'],
-    { env: { ...process.env, LAB_PORT: '4772', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { status, output } = await runSuite(['tests/platform-presentation.spec.ts', '--project', 'windows-chrome', '--trace', 'on'], {
+    LAB_PORT: '4772',
+    CI: '1',
+  });
   assert.notEqual(status, 0);
   assert.match(output, /traces are refused: a Playwright trace \(--trace on\) records what is typed/);
   assert.doesNotMatch(output, /\d+ passed/);

@@ -2,23 +2,13 @@
  * The suite as a user runs it: `npx playwright test` in a child process, checked from outside.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { Server } from 'proxy-chain';
 import { cellsFor, cellTitle } from '../matrix/cells.ts';
+import { runSuite } from './run-suite.ts';
 
 const PLAYWRIGHT = ['node_modules/@playwright/test/cli.js', 'test'];
-
-/** Runs the suite without blocking this process, which serves the proxy the suite goes through. */
-function run(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...PLAYWRIGHT, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (status) => resolve({ status, output }));
-  });
-}
 
 test('MATRIX=full --list lists every cell of the full tier, each once, on its own profile', () => {
   const result = spawnSync(process.execPath, [...PLAYWRIGHT, '--list', 'tests/matrix.spec.ts'], {
@@ -50,7 +40,7 @@ test('a proxy named in NETWORK_PATHS becomes a network value, and its cells’ t
   });
   await proxy.listen();
   try {
-    const result = await run(['tests/matrix.spec.ts', '--grep', '· probe-path', '--reporter', 'line'], {
+    const result = await runSuite(['tests/matrix.spec.ts', '--grep', '· probe-path', '--reporter', 'line'], {
       MATRIX: 'smoke',
       NETWORK_PATHS: `probe-path=http://127.0.0.1:${proxy.port}`,
       LAB_PORT: '4760',

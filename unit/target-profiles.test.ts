@@ -4,7 +4,6 @@
  * (oidc-provider's development pages, examples/oidc-dev) with only settings changed.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { loadTargetProfile, parseTargetProfile, TargetProfileError } from '../ta
 import { labProfile } from '../targets/lab.ts';
 import type { LabDescription } from '../fixtures/lab-admin.ts';
 import { scanRun } from './artifact-scan.ts';
+import { runSuite } from './run-suite.ts';
 
 interface AllureResult {
   name: string;
@@ -83,20 +83,6 @@ test('the lab is a profile like any other, built from the running lab', () => {
   assert.equal(profile.nativeClients?.ios?.tokenEndpoint, 'http://127.0.0.1:4700/mobile/token');
   assert.deepEqual(profile.screens.secondFactor?.channels, ['totp', 'sms', 'email']);
 });
-
-function runSuite(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (status) => resolve({ status, output, ms: Date.now() - started }));
-  });
-}
 
 const EXAMPLE_SETTINGS = {
   TARGET: 'oidc-dev',

@@ -1,0 +1,20 @@
+/**
+ * The benchmark's floor: the lab login scripted with nothing around it — open, click, fill, click,
+ * wait. The plain script (scripts/bench.ts) and the bare Playwright test (bare-login.spec.ts) both
+ * run exactly these steps.
+ */
+import type { Page } from '@playwright/test';
+import { TOTP } from 'otpauth';
+import type { TestAccount } from '../fixtures/accounts.ts';
+
+export async function signInMinimally(page: Page, account: TestAccount, appUrl: string): Promise<void> {
+  await page.goto(appUrl);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Email address').fill(account.email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Verification code').fill(new TOTP({ secret: account.totpSecret ?? '' }).generate());
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: "You're signed in" }).waitFor();
+}
