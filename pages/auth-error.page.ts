@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import type { TargetProfile } from '../targets/profile.ts';
-import { buttonLocator, readValue, urlMatches, visibleLocator } from './locate.ts';
+import { buttonLocator, readValue, RecognisedState } from './locate.ts';
 
 export interface AuthErrorDetails {
   errorCode: string | undefined;
@@ -10,28 +10,17 @@ export interface AuthErrorDetails {
 }
 
 /** The app's error page after a failed sign-in: its error code, request id, message and diagnostics. */
-export class AuthErrorPage {
-  readonly marker: Locator | undefined;
+export class AuthErrorPage extends RecognisedState {
   readonly alert: Locator;
   readonly tryAgainButton: Locator | undefined;
 
   constructor(
-    private readonly page: Page,
+    page: Page,
     private readonly error: TargetProfile['error'],
   ) {
-    this.marker = error.visible ? visibleLocator(page, error.visible) : undefined;
+    super(page, error);
     this.alert = page.getByRole('alert');
     this.tryAgainButton = error.retry === undefined ? undefined : buttonLocator(page, error.retry);
-  }
-
-  /** Whether the state is known by its URL (the marker alone cannot tell). */
-  get recognisedByUrl(): boolean {
-    return this.error.url !== undefined;
-  }
-
-  async isShown(): Promise<boolean> {
-    if (this.error.url && !urlMatches(this.page, this.error.url)) return false;
-    return this.marker ? this.marker.isVisible() : true;
   }
 
   async read(): Promise<AuthErrorDetails> {
@@ -40,11 +29,7 @@ export class AuthErrorPage {
     const errorCode = fromQuery(this.error.codeParam) ?? (this.error.code ? await readValue(this.page, this.error.code) : undefined);
     const requestId =
       fromQuery(this.error.requestIdParam) ?? (this.error.requestId ? await readValue(this.page, this.error.requestId) : undefined);
-    const message = this.error.message
-      ? await readValue(this.page, this.error.message)
-      : (await this.alert.count())
-        ? ((await this.alert.first().textContent()) ?? '').trim()
-        : undefined;
+    const message = this.error.message ? await readValue(this.page, this.error.message) : (await this.alert.allTextContents())[0]?.trim();
     let diagnostics: Record<string, unknown> | undefined;
     if (this.error.diagnosticsRegion !== undefined) {
       const block = this.page.getByRole('region', { name: this.error.diagnosticsRegion }).locator('pre');

@@ -32,7 +32,28 @@ export async function readValue(page: Page, reader: Reader): Promise<string | un
   return (match?.[1] ?? match?.[0])?.trim() || undefined;
 }
 
-/** Whether a page's URL matches a pattern, when there is one. */
-export function urlMatches(page: Page, pattern: RegExp | undefined): boolean {
-  return pattern !== undefined && pattern.test(page.url());
+/**
+ * A state of the app the profile recognises by a URL pattern, a visible marker, or both (the
+ * signed-in state, the error page).
+ */
+export class RecognisedState {
+  /** What marks the state on the page, when the profile names one. */
+  readonly marker: Locator | undefined;
+
+  constructor(
+    protected readonly page: Page,
+    private readonly recognition: { url?: RegExp | undefined; visible?: Visible | undefined },
+  ) {
+    this.marker = recognition.visible ? visibleLocator(page, recognition.visible) : undefined;
+  }
+
+  /** Whether the state is known by its URL (the marker alone cannot tell). */
+  get recognisedByUrl(): boolean {
+    return this.recognition.url !== undefined;
+  }
+
+  async isShown(): Promise<boolean> {
+    if (this.recognition.url && !this.recognition.url.test(this.page.url())) return false;
+    return this.marker ? this.marker.isVisible() : true;
+  }
 }
