@@ -1,35 +1,21 @@
 // Allure 3 report configuration: `npm run report` (scripts/report.ts) generates from it. Allure 3
-// reads defect categories from here, not from categories.json. The categories follow the
-// classifier (reporters/classify.ts): a failure message starts with `category (cause):`.
+// reads defect categories from here, not from categories.json. A classified failure carries its
+// category and cause as labels (evidence/classify.ts: ALLURE_CATEGORY_LABEL, ALLURE_CAUSE_LABEL);
+// the categories match on those labels, never on message text.
 import { defineConfig } from 'allure';
 
-const TOKEN_EXCHANGE_CAUSES = [
-  'code-not-replicated',
-  'code-expired',
-  'clock-skew',
-  'upstream-email-verification',
-  'risk-policy',
-  'claims-error',
-  'edge',
-  'cookie-state',
-  'unknown',
-];
+export const CATEGORY_LABEL = 'authmatrix.category';
+export const CAUSE_LABEL = 'authmatrix.cause';
 
 const failed = ['failed', 'broken'];
+const category = (name) => ({ statuses: failed, labels: { [CATEGORY_LABEL]: new RegExp(`^${name}$`) } });
 
 export const categoryRules = [
-  ...TOKEN_EXCHANGE_CAUSES.map((cause) => ({
-    name: `token_exchange_failed · ${cause}`,
-    matchers: { statuses: failed, message: new RegExp(`^(Error: )?token_exchange_failed \\(${cause}\\)`) },
-  })),
-  { name: 'rate_limited', matchers: { statuses: failed, message: /^(Error: )?rate_limited/ } },
-  { name: 'login-step-failed', matchers: { statuses: failed, message: /^(Error: )?login-step-failed/ }, groupByMessage: true },
-  { name: 'target-unreachable', matchers: { statuses: failed, message: /^(Error: )?target-unreachable/ } },
-  {
-    name: 'test-defect (the suite, not the target)',
-    matchers: { statuses: failed, message: /^(Error: )?test-defect/ },
-    groupByMessage: true,
-  },
+  { name: 'token_exchange_failed', matchers: category('token_exchange_failed'), groupBy: [{ label: CAUSE_LABEL }] },
+  { name: 'rate_limited', matchers: category('rate_limited') },
+  { name: 'login-step-failed', matchers: category('login-step-failed'), groupBy: [{ label: CAUSE_LABEL }] },
+  { name: 'target-unreachable', matchers: category('target-unreachable') },
+  { name: 'test-defect (the suite, not the target)', matchers: category('test-defect'), groupBy: [{ label: CAUSE_LABEL }] },
   { name: 'intermittent regression (passed on retry)', matchers: { flaky: true } },
 ];
 

@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tests/**/*.ts', 'pages/**/*.ts', 'fixtures/**/*.ts'],
+    files: ['tests/**/*.ts', 'pages/**/*.ts', 'fixtures/**/*.ts', 'clients/**/*.ts'],
     ...playwright.configs['flat/recommended'],
     rules: {
       ...playwright.configs['flat/recommended'].rules,
@@ -50,7 +50,7 @@ export default tseslint.config(
   },
   {
     // Page objects and fixtures branch on what the screen shows; specs keep to one path.
-    files: ['pages/**/*.ts', 'fixtures/**/*.ts'],
+    files: ['pages/**/*.ts', 'fixtures/**/*.ts', 'clients/**/*.ts'],
     // A journey step holds the steps of its screens: the nesting is the report's outline.
     rules: { 'playwright/no-conditional-in-test': 'off', 'playwright/no-nested-step': 'off' },
   },

@@ -3,7 +3,7 @@
  * HTML report and one matrix summary (reports/matrix-summary.{md,json}, heat map).
  */
 import { defineConfig } from '@playwright/test';
-import { loadSettings } from './fixtures/settings.ts';
+import { loadSettings } from './settings/settings.ts';
 
 const settings = loadSettings();
 

@@ -5,10 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig, type Project } from '@playwright/test';
-import { resolveBrowser } from './fixtures/browser.ts';
-import { chooseEngine, detectEngines } from './fixtures/engines.ts';
-import { contextOptionsFor } from './fixtures/presentation.ts';
-import { loadSettings } from './fixtures/settings.ts';
+import { resolveBrowser } from './browsers/browser.ts';
+import { chooseEngine, detectEngines } from './browsers/engines.ts';
+import { contextOptionsFor } from './browsers/presentation.ts';
+import { loadSettings } from './settings/settings.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
 import { PROFILES } from './matrix/profiles.ts';
 
@@ -61,7 +61,7 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   outputDir: 'test-results',
-  globalSetup: './fixtures/global-setup.ts',
+  globalSetup: './settings/global-setup.ts',
   reporter: [
     [CI ? 'dot' : 'list'],
     [

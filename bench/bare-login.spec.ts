@@ -5,8 +5,8 @@
  * from it is the suite. Run by `npm run bench` against the lab it starts (BENCH_LAB_* variables).
  */
 import { test } from '@playwright/test';
-import { generateAccount } from '../fixtures/accounts.ts';
-import { LabAdminClient } from '../fixtures/lab-admin.ts';
+import { generateAccount } from '../accounts/accounts.ts';
+import { LabAdminClient } from '../targets/lab-admin.ts';
 import { signInMinimally } from './minimal-login.ts';
 
 test('bare login', async ({ page }) => {

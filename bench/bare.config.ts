@@ -1,6 +1,6 @@
 /** Playwright config of the benchmark's bare login: the suite's browser choice, nothing else. */
 import { defineConfig } from '@playwright/test';
-import { resolveBrowser } from '../fixtures/browser.ts';
+import { resolveBrowser } from '../browsers/browser.ts';
 
 const browser = resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE });
 

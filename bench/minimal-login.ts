@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { TOTP } from 'otpauth';
-import type { TestAccount } from '../fixtures/accounts.ts';
+import type { TestAccount } from '../accounts/accounts.ts';
 
 export async function signInMinimally(page: Page, account: TestAccount, appUrl: string): Promise<void> {
   await page.goto(appUrl);

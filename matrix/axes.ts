@@ -1,5 +1,6 @@
 /**
- * The matrix's axes and their values. Pure data: what a cell can be, not how it is run.
+ * The matrix's axes and their values: the one place each word of the vocabulary is spelled.
+ * Pure data: what a cell can be, not how it is run.
  */
 import { PROFILES } from './profiles.ts';
 
@@ -9,7 +10,29 @@ export const PLANS = ['plus', 'free'] as const;
 export const MFAS = ['totp', 'none'] as const;
 export const COOKIE_CONDITIONS = ['fresh', 'returning', 'stale-login', 'cleared-mid-flow', 'third-party-blocked'] as const;
 export const CLOCK_CONDITIONS = ['synced', 'ahead-90s', 'behind-90s', 'ahead-4m'] as const;
-export const BUILT_IN_NETWORK_PATHS = ['direct', 'edge-east', 'edge-west', 'corporate'] as const;
+/** The lab's entry points: forward proxies a browser context or a native client can go through. */
+export const ENTRY_POINTS = ['edge-east', 'edge-west', 'corporate'] as const;
+export const DIRECT = 'direct';
+export const BUILT_IN_NETWORK_PATHS = [DIRECT, ...ENTRY_POINTS] as const;
+
+export type EmailProvider = (typeof EMAIL_PROVIDERS)[number];
+export type Phone = (typeof PHONES)[number];
+export type Plan = (typeof PLANS)[number];
+export type Mfa = (typeof MFAS)[number];
+export type EntryPoint = (typeof ENTRY_POINTS)[number];
+
+/** The kind of account a cell signs in with: the four account axes. */
+export interface AccountSpec {
+  emailProvider: EmailProvider;
+  phone: Phone;
+  plan: Plan;
+  mfa: Mfa;
+}
+
+/** `outlook/none/plus/totp`: how an account type is written in titles, heat maps and messages. */
+export function accountTypeLabel(spec: AccountSpec): string {
+  return `${spec.emailProvider}/${spec.phone}/${spec.plan}/${spec.mfa}`;
+}
 
 export type CookieCondition = (typeof COOKIE_CONDITIONS)[number];
 export type ClockCondition = (typeof CLOCK_CONDITIONS)[number];
@@ -59,6 +82,6 @@ export function axes(extraNetworkPaths: readonly string[] = [], labEntryPoints =
     mfa: MFAS,
     cookies: COOKIE_CONDITIONS,
     clock: CLOCK_CONDITIONS,
-    network: [...(labEntryPoints ? BUILT_IN_NETWORK_PATHS : (['direct'] as const)), ...extraNetworkPaths],
+    network: [...(labEntryPoints ? BUILT_IN_NETWORK_PATHS : [DIRECT]), ...extraNetworkPaths],
   };
 }

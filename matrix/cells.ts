@@ -4,11 +4,50 @@
  * pair of values at least once) and full (every allowed triple at least once).
  */
 import * as covertableModule from 'covertable';
-import { AXIS_NAMES, axes as buildAxes, type AxisName, type Axes } from './axes.ts';
+import {
+  AXIS_NAMES,
+  accountTypeLabel,
+  axes as buildAxes,
+  type AccountSpec,
+  type AxisName,
+  type Axes,
+  type ClockCondition,
+  type CookieCondition,
+} from './axes.ts';
 import { CONSTRAINTS, satisfiesConstraints } from './constraints.ts';
 
-export type Cell = Record<AxisName, string>;
-export type Tier = 'smoke' | 'pairwise' | 'full';
+/** One login of the matrix: a client profile, an account type, and the conditions the user is in. */
+export interface Cell extends AccountSpec {
+  profile: string;
+  cookies: CookieCondition;
+  clock: ClockCondition;
+  /** `direct`, a lab entry point, or a name from NETWORK_PATHS. */
+  network: string;
+}
+
+export const TIERS = ['smoke', 'pairwise', 'full'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/**
+ * The test annotation that carries a cell to reporters: its description is the cell as JSON.
+ * Titles are for people; this is for code.
+ */
+export const CELL_ANNOTATION = 'authmatrix.cell';
+
+export function cellAnnotation(cell: Cell): { type: string; description: string } {
+  return { type: CELL_ANNOTATION, description: JSON.stringify(cell) };
+}
+
+/** The cell a test stands for, from its annotations; undefined for a test that is not a cell. */
+export function cellOf(annotations: readonly { type: string; description?: string | undefined }[]): Cell | undefined {
+  const description = annotations.find((annotation) => annotation.type === CELL_ANNOTATION)?.description;
+  return description === undefined ? undefined : (JSON.parse(description) as Cell);
+}
+
+/** The account axes of a cell. */
+export function accountSpecOf(cell: Cell): AccountSpec {
+  return { emailProvider: cell.emailProvider, phone: cell.phone, plan: cell.plan, mfa: cell.mfa };
+}
 
 // covertable is a webpack-built CommonJS bundle: Node's ESM loader sees only its default export,
 // while TypeScript-aware loaders (tsx, Playwright) also see the named ones. Take whichever holds `make`.
@@ -21,13 +60,9 @@ const covertable: Covertable =
 /** Fixed seed: the same tier gives the same cells on every run and every machine. */
 export const MATRIX_SEED = 'authmatrix-1';
 
-export function accountType(cell: Pick<Cell, 'emailProvider' | 'phone' | 'plan' | 'mfa'>): string {
-  return `${cell.emailProvider}/${cell.phone}/${cell.plan}/${cell.mfa}`;
-}
-
 /** `windows-chrome · outlook/none/plus/totp · stale-login · ahead-90s · edge-west` */
 export function cellTitle(cell: Cell): string {
-  return [cell.profile, accountType(cell), cell.cookies, cell.clock, cell.network].join(' · ');
+  return [cell.profile, accountTypeLabel(cell), cell.cookies, cell.clock, cell.network].join(' · ');
 }
 
 export function cellKey(cell: Cell): string {
@@ -119,7 +154,8 @@ function covering(axes: Axes, strength: number): Cell[] {
       sorter: covertable.sorters.hash,
       criterion: covertable.criteria.greedy,
     }) as Record<string, string>[];
-    return rows.map((row) => Object.fromEntries(AXIS_NAMES.map((axis) => [axis, row[axis]])) as Cell);
+    // Every value comes from the typed axes, so each row is a well-formed cell.
+    return rows.map((row) => Object.fromEntries(AXIS_NAMES.map((axis) => [axis, row[axis]])) as unknown as Cell);
   });
 }
 

@@ -1,9 +1,9 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import type { TargetProfile } from '../targets/profile.ts';
+import type { SecondFactorChannel, TargetProfile } from '../targets/profile.ts';
 import { EmailPage } from './email.page.ts';
 import { buttonLocator } from './locate.ts';
 import { PasswordPage } from './password.page.ts';
-import { SecondFactorPage, type SecondFactorChannel } from './second-factor.page.ts';
+import { SecondFactorPage } from './second-factor.page.ts';
 import { journeyStep } from './timeline.ts';
 
 export interface JourneyAccount {

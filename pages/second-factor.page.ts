@@ -1,10 +1,8 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import type { TargetProfile } from '../targets/profile.ts';
+import type { SecondFactorChannel, TargetProfile } from '../targets/profile.ts';
 import { buttonLocator, fieldLocator } from './locate.ts';
 import { fillSecret } from './secret-input.ts';
 import { journeyStep } from './timeline.ts';
-
-export type SecondFactorChannel = 'totp' | 'sms' | 'email';
 
 /** The second-factor screen: a one-time code from an authenticator app, a text message or an email. */
 export class SecondFactorPage {

@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-import { AXIS_NAMES } from '../matrix/axes.ts';
+import { classificationOf } from '../evidence/classify.ts';
+import { cellOf } from '../matrix/cells.ts';
 import { PROFILES } from '../matrix/profiles.ts';
-import { parseClassification } from './classify.ts';
 import { renderConsole, renderHtml, renderMarkdown, summarize, type CellResult, type CellStatus } from './matrix-summary.ts';
 
 export interface MatrixReporterOptions {
@@ -24,17 +24,6 @@ export interface MatrixReporterOptions {
 
 // eslint-disable-next-line no-control-regex -- terminal colour codes are control characters
 const ANSI = /\u001b\[[0-9;]*m/g;
-
-/** `windows-chrome · outlook/none/plus/totp · fresh · synced · direct` back to its axes. */
-export function axesFromTitle(title: string): Record<string, string> | undefined {
-  const parts = title.split(' · ');
-  if (parts.length !== 5) return undefined;
-  const [profile = '', account = '', cookies = '', clock = '', network = ''] = parts;
-  const [emailProvider, phone, plan, mfa] = account.split('/');
-  if (!emailProvider || !phone || !plan || !mfa) return undefined;
-  const axes: Record<string, string> = { profile, emailProvider, phone, plan, mfa, cookies, clock, network };
-  return AXIS_NAMES.every((axis) => axes[axis]) ? axes : undefined;
-}
 
 function messageOf(result: TestResult): string | undefined {
   return (result.error?.message ?? result.errors[0]?.message)?.replace(ANSI, '');
@@ -66,7 +55,7 @@ export default class MatrixReporter implements Reporter {
     this.#results.set(test, list);
     for (const annotation of result.annotations)
       if (annotation.type === 'browser' && annotation.description) this.#browsers.add(annotation.description);
-    const earlier = list.slice(0, -1).map((attempt) => parseClassification(messageOf(attempt)));
+    const earlier = list.slice(0, -1).map((attempt) => classificationOf(attempt));
     if (result.status === 'passed' && earlier.some((classification) => classification?.category === 'token_exchange_failed')) {
       process.stderr.write(
         `authmatrix: ⚠ intermittent regression: "${test.title}" passed on retry ${result.retry} after token_exchange_failed\n`,
@@ -79,7 +68,7 @@ export default class MatrixReporter implements Reporter {
     const outcome = test.outcome();
     const earlierFailures = attempts
       .slice(0, -1)
-      .map((attempt) => parseClassification(messageOf(attempt)))
+      .map((attempt) => classificationOf(attempt))
       .filter((classification) => classification !== undefined);
     let status: CellStatus;
     if (outcome === 'skipped') status = 'skipped';
@@ -87,19 +76,20 @@ export default class MatrixReporter implements Reporter {
     else if (outcome === 'flaky' && earlierFailures.some((classification) => classification.category === 'token_exchange_failed'))
       status = 'intermittent';
     else status = 'passed';
-    const failedMessage = status === 'failed' && last ? messageOf(last) : undefined;
+    const failedMessage = status === 'failed' && last ? (messageOf(last) ?? '') : undefined;
     return {
       title: test.title,
       project: test.parent.project()?.name ?? '',
-      axes: axesFromTitle(test.title),
+      axes: cellOf(test.annotations),
       status,
-      classification: failedMessage
-        ? (parseClassification(failedMessage) ?? {
-            category: 'test-defect',
-            cause: 'unclassified',
-            summary: failedMessage.split('\n')[0] ?? '',
-          })
-        : undefined,
+      classification:
+        failedMessage !== undefined && last
+          ? (classificationOf(last) ?? {
+              category: 'test-defect',
+              cause: 'unclassified',
+              summary: failedMessage.split('\n')[0] ?? '',
+            })
+          : undefined,
       earlierFailures: earlierFailures.length ? earlierFailures : undefined,
       retries: attempts.length - 1,
       durationMs: attempts.reduce((sum, attempt) => sum + attempt.duration, 0),

@@ -3,14 +3,17 @@
  * of profiles against account types, overall and per condition; rendered as console text,
  * Markdown (for a CI job summary), JSON and HTML. Pure: no I/O.
  */
-import type { Classification } from './classify.ts';
+import { classificationLabel, type Classification } from '../evidence/classify.ts';
+import { accountTypeLabel } from '../matrix/axes.ts';
+import type { Cell } from '../matrix/cells.ts';
 
 export type CellStatus = 'passed' | 'failed' | 'intermittent' | 'skipped';
 
 export interface CellResult {
   title: string;
   project: string;
-  axes: Record<string, string> | undefined;
+  /** The matrix cell this result stands for; undefined for a test that is not a cell. */
+  axes: Cell | undefined;
   status: CellStatus;
   classification?: Classification | undefined;
   /** Classifications of failed attempts before a pass on retry. */
@@ -57,10 +60,6 @@ function worst(statuses: CellStatus[]): CellStatus | undefined {
   );
 }
 
-export function accountTypeOf(axes: Record<string, string>): string {
-  return `${axes.emailProvider}/${axes.phone}/${axes.plan}/${axes.mfa}`;
-}
-
 function heatmap(cells: CellResult[], rows: readonly string[], columnOf: (cell: CellResult) => string): HeatMap {
   const columns = [...new Set(cells.map(columnOf))].sort();
   const usedRows = rows.filter((row) => cells.some((cell) => cell.axes?.profile === row));
@@ -92,7 +91,7 @@ export function summarize(results: CellResult[], run: RunInfo): MatrixSummary {
     },
     cells,
     others,
-    heatmap: heatmap(cells, run.profiles, (cell) => accountTypeOf(cell.axes ?? {})),
+    heatmap: heatmap(cells, run.profiles, (cell) => (cell.axes ? accountTypeLabel(cell.axes) : '?')),
     conditions: Object.fromEntries(CONDITION_AXES.map((axis) => [axis, heatmap(cells, run.profiles, (cell) => cell.axes?.[axis] ?? '?')])),
   };
 }
@@ -112,8 +111,7 @@ export function headline(summary: MatrixSummary): string {
 }
 
 function label(classification: Classification | undefined): string {
-  if (!classification) return 'unclassified';
-  return classification.cause ? `${classification.category} (${classification.cause})` : classification.category;
+  return classification ? classificationLabel(classification) : 'unclassified';
 }
 
 function textGrid(map: HeatMap, corner: string): string {

@@ -10,11 +10,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
-import { resolveBrowser } from '../fixtures/browser.ts';
-import { LabAdminClient } from '../fixtures/lab-admin.ts';
-import { protocolLogin } from '../fixtures/protocol-login.ts';
-import { generateAccount } from '../fixtures/accounts.ts';
-import { CodeReader } from '../fixtures/codes.ts';
+import { resolveBrowser } from '../browsers/browser.ts';
+import { LabAdminClient } from '../targets/lab-admin.ts';
+import { protocolLogin } from '../clients/protocol-login.ts';
+import { generateAccount } from '../accounts/accounts.ts';
+import { CodeReader } from '../accounts/codes.ts';
 import { signInMinimally } from '../bench/minimal-login.ts';
 
 const LAB_PORT = Number(process.env.BENCH_LAB_PORT ?? 4790);

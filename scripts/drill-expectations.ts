@@ -3,23 +3,26 @@
  * classifier should name. The drill holds the suite to this. The lab's fault catalog
  * (lab/faults.ts) says the same in words.
  */
+import type { Category, TokenExchangeCause } from '../evidence/classify.ts';
+import type { FaultId } from '../lab/faults.ts';
+import type { Cell } from '../matrix/cells.ts';
 import { profileNamed } from '../matrix/profiles.ts';
 
-export interface FaultExpectation {
+export type FaultExpectation = {
   /** True for a cell the fault should turn red. */
-  hurts: (cell: Record<string, string>) => boolean;
-  /** The classification every red cell should carry. */
-  category: string;
-  cause?: string;
+  hurts: (cell: Cell) => boolean;
   /** Some faults hurt whichever cells come after a budget runs out: every red cell must be explained, none is a false positive. */
   anyCellMayBeHurt?: boolean;
-}
+} & (
+  | { /** The classification every red cell should carry. */ category: 'token_exchange_failed'; cause: TokenExchangeCause }
+  | { category: Exclude<Category, 'token_exchange_failed'>; cause?: string }
+);
 
-const kind = (cell: Record<string, string>) => profileNamed(cell.profile ?? '').kind;
-const browser = (cell: Record<string, string>) => kind(cell) === 'web';
-const webTokenService = (cell: Record<string, string>) => kind(cell) !== 'ios-app';
+const kind = (cell: Cell) => profileNamed(cell.profile).kind;
+const browser = (cell: Cell) => kind(cell) === 'web';
+const webTokenService = (cell: Cell) => kind(cell) !== 'ios-app';
 
-export const FAULT_EXPECTATIONS: Record<string, FaultExpectation> = {
+export const FAULT_EXPECTATIONS: Record<FaultId, FaultExpectation> = {
   'replica-lag': { hurts: webTokenService, category: 'token_exchange_failed', cause: 'code-not-replicated' },
   'outlook-verify-timeout': {
     hurts: (cell) => cell.emailProvider === 'outlook',

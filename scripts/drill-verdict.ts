@@ -2,17 +2,20 @@
  * The drill's judgement of one run: which cells went red, whether they are the cells the fault
  * should hurt, and whether each was classified as the fault's cause. Pure.
  */
+import { classificationLabel, type Classification } from '../evidence/classify.ts';
+import type { Cell } from '../matrix/cells.ts';
+import type { FaultId } from '../lab/faults.ts';
 import type { FaultExpectation } from './drill-expectations.ts';
 
 export interface DrillCell {
   title: string;
-  axes: Record<string, string>;
+  axes: Cell;
   status: string;
-  classification?: { category: string; cause?: string; summary: string } | undefined;
+  classification?: Classification | undefined;
 }
 
 export interface FaultVerdict {
-  fault: string;
+  fault: FaultId;
   detected: boolean;
   red: { title: string; label: string; expected: boolean; causeRight: boolean }[];
   expectedRed: number;
@@ -22,11 +25,11 @@ export interface FaultVerdict {
   passed: boolean;
 }
 
-export function judge(fault: string, cells: DrillCell[], expectation: FaultExpectation): FaultVerdict {
+export function judge(fault: FaultId, cells: DrillCell[], expectation: FaultExpectation): FaultVerdict {
   const isRed = (cell: DrillCell) => cell.status === 'failed' || cell.status === 'intermittent';
   const red = cells.filter(isRed).map((cell) => {
     const classification = cell.classification;
-    const label = classification ? `${classification.category}${classification.cause ? ` (${classification.cause})` : ''}` : 'unclassified';
+    const label = classification ? classificationLabel(classification) : 'unclassified';
     return {
       title: cell.title,
       label,

@@ -6,11 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startLab } from '../lab/lab.ts';
-import { generateAccount } from '../fixtures/accounts.ts';
-import { CodeReader } from '../fixtures/codes.ts';
-import { LabAdminClient } from '../fixtures/lab-admin.ts';
-import { fetchVia } from '../fixtures/oauth.ts';
-import { protocolLogin } from '../fixtures/protocol-login.ts';
+import { generateAccount } from '../accounts/accounts.ts';
+import { CodeReader } from '../accounts/codes.ts';
+import { LabAdminClient } from '../targets/lab-admin.ts';
+import { fetchVia } from '../clients/oauth.ts';
+import { protocolLogin } from '../clients/protocol-login.ts';
 
 export interface LoadResult {
   logins: number;

@@ -4,7 +4,7 @@
  * page, and its native client registrations. Built from the running lab's own description, since
  * its ports follow LAB_PORT.
  */
-import type { LabDescription } from '../fixtures/lab-admin.ts';
+import type { LabDescription } from './lab-admin.ts';
 import type { TargetProfile } from './profile.ts';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -12,7 +12,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { SecondFactorChannel } from '../pages/second-factor.page.ts';
+
+/** How a one-time code reaches the user: an authenticator app, a text message, or an email. */
+export type SecondFactorChannel = 'totp' | 'sms' | 'email';
 
 export type TextMatch = string | RegExp;
 

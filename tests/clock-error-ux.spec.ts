@@ -1,4 +1,4 @@
-import { describeInAllure } from '../fixtures/allure-metadata.ts';
+import { describeInAllure } from '../reporters/allure-metadata.ts';
 import { expect, test } from '../fixtures/test.ts';
 
 test.describe('error UX: a device clock beyond tolerance', () => {

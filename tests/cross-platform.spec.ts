@@ -1,9 +1,9 @@
-import { describeInAllure } from '../fixtures/allure-metadata.ts';
-import { contextOptionsFor, presentContext, presentPage } from '../fixtures/presentation.ts';
+import { describeInAllure } from '../reporters/allure-metadata.ts';
+import { contextOptionsFor, presentContext, presentPage } from '../browsers/presentation.ts';
 import { expect, shownAccount, test } from '../fixtures/test.ts';
-import type { NativeClientTarget, Target } from '../fixtures/target.ts';
+import type { NativeClientTarget, Target } from '../targets/connect.ts';
 import { profileNamed } from '../matrix/profiles.ts';
-import { IosAppClient } from '../pages/ios-app.client.ts';
+import { IosAppClient } from '../clients/ios-app.client.ts';
 import { LoginJourney } from '../pages/login-journey.ts';
 
 // The split users report: the iOS app signs in while the web does not. One account signs in on

@@ -1,5 +1,5 @@
-import { describeInAllure } from '../fixtures/allure-metadata.ts';
-import { accountTypeLabel } from '../fixtures/accounts.ts';
+import { describeInAllure } from '../reporters/allure-metadata.ts';
+import { accountTypeLabel } from '../matrix/axes.ts';
 import { expect, shownAccount, test } from '../fixtures/test.ts';
 
 test.describe('sign-in journey', () => {

@@ -1,8 +1,8 @@
-import { describeInAllure } from '../fixtures/allure-metadata.ts';
-import { loadSettings } from '../fixtures/settings.ts';
+import { describeInAllure } from '../reporters/allure-metadata.ts';
+import { loadSettings } from '../settings/settings.ts';
 import { cellOptions, expect, shownAccount, test } from '../fixtures/test.ts';
-import { AXIS_NAMES } from '../matrix/axes.ts';
-import { accountType, cellsFor, cellTitle, type Cell } from '../matrix/cells.ts';
+import { AXIS_NAMES, accountTypeLabel } from '../matrix/axes.ts';
+import { cellAnnotation, cellsFor, cellTitle, type Cell } from '../matrix/cells.ts';
 
 const settings = loadSettings();
 const cells = cellsFor(
@@ -37,25 +37,29 @@ test.describe('sign-in matrix', () => {
         const title = cellTitle(cell);
 
         test.describe(() => {
-          test.use({ ...cellOptions(cell), cellParameters: { ...cell } });
+          test.use(cellOptions(cell));
 
-          test(title, { tag: [`@${cell.profile}`, `@${settings.matrix}`] }, async ({ account, signIn, target }, testInfo) => {
-            await describeInAllure({
-              epic: 'Sign-in',
-              feature: `Matrix: ${settings.matrix} tier`,
-              story: `${cell.profile} · ${accountType(cell)}`,
-              severity: 'critical',
-              parameters: {
-                profile: cell.profile,
-                engine: String(testInfo.project.metadata.engine),
-                ...Object.fromEntries(AXIS_NAMES.slice(1).map((axis) => [axis, cell[axis]])),
-              },
-            });
+          test(
+            title,
+            { tag: [`@${cell.profile}`, `@${settings.matrix}`], annotation: cellAnnotation(cell) },
+            async ({ account, signIn, target }, testInfo) => {
+              await describeInAllure({
+                epic: 'Sign-in',
+                feature: `Matrix: ${settings.matrix} tier`,
+                story: `${cell.profile} · ${accountTypeLabel(cell)}`,
+                severity: 'critical',
+                parameters: {
+                  profile: cell.profile,
+                  engine: String(testInfo.project.metadata.engine),
+                  ...Object.fromEntries(AXIS_NAMES.slice(1).map((axis) => [axis, cell[axis]])),
+                },
+              });
 
-            const outcome = await signIn(account);
+              const outcome = await signIn(account);
 
-            expect(outcome).toBeSignedIn(shownAccount(target.profile, account));
-          });
+              expect(outcome).toBeSignedIn(shownAccount(target.profile, account));
+            },
+          );
         });
       }
     });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Secret } from 'otpauth';
-import { AccountsFileError, LeaseBook, loadAccountsFile, matches, parseAccounts, shareOf } from '../fixtures/account-pool.ts';
+import { AccountsFileError, LeaseBook, loadAccountsFile, matches, parseAccounts, shareOf } from '../accounts/account-pool.ts';
 
 const secret = new Secret({ size: 20 }).base32;
 const accounts = [

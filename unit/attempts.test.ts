@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Secret } from 'otpauth';
-import { AccountRateLimitedError, AttemptBook } from '../fixtures/attempts.ts';
+import { AccountRateLimitedError, AttemptBook } from '../accounts/attempts.ts';
 import { runSuite } from './run-suite.ts';
 
 const EMAIL = 'qa.one@outlook.com';

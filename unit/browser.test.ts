@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { QUIET_CHROMIUM_ARGS, resolveBrowser } from '../fixtures/browser.ts';
-import { ensureBrowser, NoBrowserError } from '../fixtures/browser-install.ts';
+import { QUIET_CHROMIUM_ARGS, resolveBrowser } from '../browsers/browser.ts';
+import { ensureBrowser, NoBrowserError } from '../browsers/browser-install.ts';
 
 test("Playwright's own Chromium comes first when it is installed", () => {
   const choice = resolveBrowser({ playwrightPath: () => '/pw/chrome', candidates: ['/bin/sh'] });

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CATEGORIES, classificationLabel, classify, parseClassification, TOKEN_EXCHANGE_CAUSES } from '../reporters/classify.ts';
-import { categoryRules } from '../allurerc.mjs';
+import { matchCategory, normalizeCategoriesConfig, type CategoryRule } from '@allurereport/core-api';
+import {
+  ALLURE_CATEGORY_LABEL,
+  ALLURE_CAUSE_LABEL,
+  CATEGORIES,
+  ClassifiedError,
+  classificationOf,
+  classify,
+  recordClassification,
+} from '../evidence/classify.ts';
+import { CATEGORY_LABEL, CAUSE_LABEL, categoryRules } from '../allurerc.mjs';
 
 const exchange = (fields: Record<string, unknown>) => ({ status: 400, ...fields });
 
@@ -87,32 +96,32 @@ test('an unreachable target, a login step the target refused, and a defect of ou
   assert.deepEqual([defect.category, defect.cause], ['test-defect', 'locator']);
 });
 
-test('the label reads back from a failure message', () => {
+test('a classification travels as data on the result, and its label leads the message people read', () => {
   const original = classify({
     errorCode: 'token_exchange_failed',
     exchange: exchange({ status: 503, error: 'temporarily_unavailable', errorDescription: 'upstream email verification timed out' }),
   });
-  const message = `${classificationLabel(original)}: ${original.summary}\n\nmore`;
-  assert.match(message, /^token_exchange_failed \(upstream-email-verification\): /);
-  assert.deepEqual(parseClassification(message), original);
-  assert.equal(parseClassification('Error: something else'), undefined);
+  const result = { annotations: [{ type: 'browser', description: 'chromium 156' }] };
+  recordClassification(result, { category: 'test-defect', cause: 'locator', summary: 'first try' });
+  recordClassification(result, original);
+  assert.deepEqual(classificationOf(result), original);
+  assert.equal(result.annotations.length, 2, 'a later classification of one attempt replaces the earlier');
+  assert.equal(classificationOf({ annotations: [] }), undefined);
+  assert.match(new ClassifiedError(original).message, /^token_exchange_failed \(upstream-email-verification\): /);
 });
 
-test('the Allure categories cover every category and every token_exchange_failed cause', () => {
-  for (const cause of TOKEN_EXCHANGE_CAUSES) {
-    assert.ok(
-      categoryRules.some((rule) => rule.matchers.message?.test(`token_exchange_failed (${cause}): why`)),
-      cause,
-    );
+test("Allure's own category matching files each classified result under its category, grouped by cause", () => {
+  assert.equal(CATEGORY_LABEL, ALLURE_CATEGORY_LABEL);
+  assert.equal(CAUSE_LABEL, ALLURE_CAUSE_LABEL);
+  const categories = normalizeCategoriesConfig({ rules: categoryRules as unknown as CategoryRule[] });
+  const categoryOf = (labels: { name: string; value: string }[], flaky = false) =>
+    matchCategory(categories, { status: 'failed', labels, flaky, message: 'token_exchange_failed (edge): looks like it' })?.name;
+  for (const category of CATEGORIES) {
+    const name = categoryOf([{ name: ALLURE_CATEGORY_LABEL, value: category }]);
+    assert.ok(name?.startsWith(category), `${category} lands in ${String(name)}`);
   }
-  for (const category of CATEGORIES.filter((name) => name !== 'token_exchange_failed')) {
-    assert.ok(
-      categoryRules.some((rule) => rule.matchers.message?.test(`${category}: why`)),
-      category,
-    );
-  }
-});
-
-test('a message as a reporter sees it, with its "Error: " prefix, reads back too', () => {
-  assert.equal(parseClassification('Error: rate_limited: too many')?.category, 'rate_limited');
+  const tokenExchange = categoryRules.find((rule) => rule.name === 'token_exchange_failed');
+  assert.deepEqual(tokenExchange?.groupBy, [{ label: ALLURE_CAUSE_LABEL }], 'token_exchange_failed is grouped by cause');
+  assert.notEqual(categoryOf([]), 'token_exchange_failed', 'message text alone files nothing');
+  assert.equal(categoryOf([], true), 'intermittent regression (passed on retry)');
 });

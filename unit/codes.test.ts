@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import { CodeNotReceivedError, NoInboxError, CodeReader, TotpGenerator } from '../fixtures/codes.ts';
+import { CodeNotReceivedError, NoInboxError, CodeReader, TotpGenerator } from '../accounts/codes.ts';
 
 const account = { email: 'a@gmail.com', password: 'p', phone: '+15550001111', totpSecret: null };
 

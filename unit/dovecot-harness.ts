@@ -8,7 +8,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { stopProcess } from './process.ts';
+import { stopProcess } from '../scripts/processes.ts';
 
 export const DOVECOT_INSTALL = 'apt-get install -y dovecot-imapd dovecot-lmtpd';
 

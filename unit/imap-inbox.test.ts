@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import nodemailer from 'nodemailer';
-import { CodeNotReceivedError, CodeReader } from '../fixtures/codes.ts';
-import { ImapInbox, InboxError, type ImapSettings } from '../fixtures/inboxes.ts';
+import { CodeNotReceivedError, CodeReader } from '../accounts/codes.ts';
+import { ImapInbox, InboxError, type ImapSettings } from '../accounts/inboxes.ts';
 import { DOVECOT_INSTALL, dovecotBinary, startDovecot, type Dovecot } from './dovecot-harness.ts';
 
 const binary = dovecotBinary();

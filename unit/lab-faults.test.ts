@@ -5,7 +5,8 @@ import { ReplicatedStore } from '../lab/store.ts';
 import { isOutlookFamily, startEmailVerificationUpstream, UpstreamTimeoutError } from '../lab/upstream.ts';
 import { FAULT_CATALOG } from '../lab/faults.ts';
 import { FAULT_EXPECTATIONS } from '../scripts/drill-expectations.ts';
-import { judge } from '../scripts/drill-verdict.ts';
+import { judge, type DrillCell } from '../scripts/drill-verdict.ts';
+import type { Cell } from '../matrix/cells.ts';
 
 test('every catalogued fault says what it models and whom it hurts, and the drill holds an expectation for it', () => {
   assert.equal(FAULT_CATALOG.length, 11);
@@ -54,9 +55,19 @@ test('the upstream email verification: Outlook-family addresses only, and a time
 });
 
 test('the drill verdict: detection, false positives, misses and misnamed causes', () => {
-  const cell = (title: string, axes: Record<string, string>, status: string, cause?: string) => ({
+  const base: Cell = {
+    profile: 'windows-chrome',
+    emailProvider: 'gmail',
+    phone: 'bound',
+    plan: 'free',
+    mfa: 'none',
+    cookies: 'fresh',
+    clock: 'synced',
+    network: 'direct',
+  };
+  const cell = (title: string, axes: Partial<Cell>, status: string, cause?: string): DrillCell => ({
     title,
-    axes,
+    axes: { ...base, ...axes },
     status,
     ...(cause ? { classification: { category: 'token_exchange_failed', cause, summary: '' } } : {}),
   });

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import { TOTP, Secret } from 'otpauth';
 import { fetch as undiciFetch, ProxyAgent } from 'undici';
-import { protocolLogin } from '../fixtures/protocol-login.ts';
+import { protocolLogin } from '../clients/protocol-login.ts';
 import { SCOPE, WEB_CLIENT_ID } from '../lab/idp.ts';
 import type { Lab } from '../lab/lab.ts';
 import { readLabSettings } from '../lab/settings.ts';

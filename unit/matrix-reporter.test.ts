@@ -4,45 +4,54 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { FullConfig, FullResult, TestCase, TestResult } from '@playwright/test/reporter';
-import MatrixReporter, { axesFromTitle } from '../reporters/matrix-reporter.ts';
+import { recordClassification, type Classification } from '../evidence/classify.ts';
+import { cellAnnotation, cellTitle, type Cell } from '../matrix/cells.ts';
+import MatrixReporter from '../reporters/matrix-reporter.ts';
 
-const TITLE_OK = 'windows-chrome · gmail/none/free/none · fresh · synced · direct';
-const TITLE_RED = 'windows-chrome · outlook/none/plus/none · fresh · synced · direct';
-const TITLE_FLAKY = 'ios-app · outlook/bound/plus/totp · fresh · synced · edge-east';
+const SEED: Cell = {
+  profile: 'windows-chrome',
+  emailProvider: 'outlook',
+  phone: 'none',
+  plan: 'plus',
+  mfa: 'none',
+  cookies: 'fresh',
+  clock: 'synced',
+  network: 'direct',
+};
+const CELL_OK: Cell = { ...SEED, emailProvider: 'gmail', plan: 'free' };
+const CELL_RED = SEED;
+const CELL_FLAKY: Cell = { ...SEED, profile: 'ios-app', phone: 'bound', mfa: 'totp', network: 'edge-east' };
+const TITLE_OK = cellTitle(CELL_OK);
+const TITLE_RED = cellTitle(CELL_RED);
+const TITLE_FLAKY = cellTitle(CELL_FLAKY);
 
-function fakeTest(title: string, outcome: ReturnType<TestCase['outcome']>): TestCase {
+function fakeTest(cell: Cell | string, outcome: ReturnType<TestCase['outcome']>): TestCase {
   return {
-    title,
-    annotations: [],
+    title: typeof cell === 'string' ? cell : cellTitle(cell),
+    annotations: typeof cell === 'string' ? [] : [cellAnnotation(cell)],
     outcome: () => outcome,
-    parent: { project: () => ({ name: title.split(' · ')[0] }) },
+    parent: { project: () => ({ name: typeof cell === 'string' ? 'windows-chrome' : cell.profile }) },
   } as unknown as TestCase;
 }
 
-function fakeResult(status: TestResult['status'], retry: number, message?: string): TestResult {
-  return {
+function fakeResult(status: TestResult['status'], retry: number, message?: string, classification?: Classification): TestResult {
+  const result = {
     status,
     retry,
     duration: 1000,
     annotations: [{ type: 'browser', description: 'chromium 156' }],
     errors: [],
     ...(message ? { error: { message } } : {}),
-  } as unknown as TestResult;
+  };
+  if (classification) recordClassification(result, classification);
+  return result as unknown as TestResult;
 }
 
-test('titles parse back into the cell axes; other titles are not cells', () => {
-  assert.deepEqual(axesFromTitle(TITLE_RED), {
-    profile: 'windows-chrome',
-    emailProvider: 'outlook',
-    phone: 'none',
-    plan: 'plus',
-    mfa: 'none',
-    cookies: 'fresh',
-    clock: 'synced',
-    network: 'direct',
-  });
-  assert.equal(axesFromTitle('a fresh account signs in'), undefined);
-});
+const upstream: Classification = {
+  category: 'token_exchange_failed',
+  cause: 'upstream-email-verification',
+  summary: 'the upstream did not answer; 503',
+};
 
 test('the summary names red cells with their cause, and a pass after a token_exchange_failed is intermittent', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-reporter-'));
@@ -57,14 +66,17 @@ test('the summary names red cells with their cause, and a pass after a token_exc
   t.mock.method(process.stdout, 'write', () => true);
   {
     reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig);
-    reporter.onTestEnd(fakeTest(TITLE_OK, 'expected'), fakeResult('passed', 0));
-    const red = fakeTest(TITLE_RED, 'unexpected');
+    reporter.onTestEnd(fakeTest(CELL_OK, 'expected'), fakeResult('passed', 0));
+    const red = fakeTest(CELL_RED, 'unexpected');
+    // The message says one thing, the recorded classification another: the reporter reads the data.
+    reporter.onTestEnd(red, fakeResult('failed', 0, 'test-defect (locator): not what happened\n\nmore', upstream));
+    const flaky = fakeTest(CELL_FLAKY, 'flaky');
     reporter.onTestEnd(
-      red,
-      fakeResult('failed', 0, 'token_exchange_failed (upstream-email-verification): the upstream did not answer; 503\n\nmore'),
+      flaky,
+      fakeResult('failed', 0, 'unknown code', { category: 'token_exchange_failed', cause: 'code-not-replicated', summary: 'unknown code' }),
     );
-    const flaky = fakeTest(TITLE_FLAKY, 'flaky');
-    reporter.onTestEnd(flaky, fakeResult('failed', 0, 'token_exchange_failed (code-not-replicated): unknown code'));
+    // A test that is not a cell, whose title has the shape of one, is counted apart.
+    reporter.onTestEnd(fakeTest(TITLE_OK, 'expected'), fakeResult('passed', 0));
     reporter.onTestEnd(flaky, fakeResult('passed', 1));
     await reporter.onEnd({ status: 'failed', duration: 5000 } as FullResult);
   }
@@ -76,6 +88,7 @@ test('the summary names red cells with their cause, and a pass after a token_exc
     cells: { title: string; status: string; classification?: { cause: string } }[];
   };
   assert.deepEqual([summary.totals.cells, summary.totals.passed, summary.totals.failed, summary.totals.intermittent], [3, 1, 1, 1]);
+  assert.equal(summary.totals.otherTests, 1, 'a title shaped like a cell does not make a test a cell');
   assert.equal(summary.cells.find((cell) => cell.title === TITLE_RED)?.classification?.cause, 'upstream-email-verification');
   const markdown = readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8');
   assert.match(markdown, /1 of 3 cells failed; 1 passed only on retry \(intermittent\)/);
@@ -90,7 +103,7 @@ test('a clean run says so', async (t) => {
   const reporter = new MatrixReporter({ outputDir: dir, allureResultsDir: dir, tier: 'smoke', target: 'lab', faults: [] });
   t.mock.method(process.stdout, 'write', () => true);
   reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig);
-  reporter.onTestEnd(fakeTest(TITLE_OK, 'expected'), fakeResult('passed', 0));
+  reporter.onTestEnd(fakeTest(CELL_OK, 'expected'), fakeResult('passed', 0));
   await reporter.onEnd({ status: 'passed', duration: 1000 } as FullResult);
   t.mock.restoreAll();
   assert.match(readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8'), /\*\*All 1 cells of the smoke tier passed\.\*\*/);
@@ -102,12 +115,12 @@ test('a skipped cell is counted apart from the passed ones and listed with its r
   t.mock.method(process.stderr, 'write', () => true);
   const stdout = t.mock.method(process.stdout, 'write', () => true);
   reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig);
-  reporter.onTestEnd(fakeTest(TITLE_OK, 'expected'), fakeResult('passed', 0));
+  reporter.onTestEnd(fakeTest(CELL_OK, 'expected'), fakeResult('passed', 0));
   const skipped = {
     ...fakeResult('skipped', 0),
     annotations: [{ type: 'skip', description: 'target oidc-dev registers no iOS app client' }],
   };
-  reporter.onTestEnd(fakeTest(TITLE_FLAKY, 'skipped'), skipped);
+  reporter.onTestEnd(fakeTest(CELL_FLAKY, 'skipped'), skipped);
   await reporter.onEnd({ status: 'passed', startTime: new Date(), duration: 1000 });
 
   const markdown = readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { checkIdToken } from '../fixtures/oauth.ts';
-import { CallbackPortTakenError, LoopbackReceiver } from '../pages/desktop-cli.client.ts';
+import { checkIdToken } from '../clients/oauth.ts';
+import { CallbackPortTakenError, LoopbackReceiver } from '../clients/desktop-cli.client.ts';
 
 function jwt(claims: Record<string, unknown>): string {
   return `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { chromium } from '@playwright/test';
-import { resolveBrowser } from '../fixtures/browser.ts';
-import { stopProcess } from './process.ts';
+import { resolveBrowser } from '../browsers/browser.ts';
+import { stopProcess } from '../scripts/processes.ts';
 
 const PLAYWRIGHT_CLI = 'node_modules/@playwright/test/cli.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadSettings, parseSettings, SettingsError } from '../fixtures/settings.ts';
+import { loadSettings, parseSettings, SettingsError } from '../settings/settings.ts';
 
 test('defaults: the lab, the pairwise tier, evidence on failure', () => {
   const settings = parseSettings({});

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { startExampleTarget } from '../examples/oidc-dev/server.ts';
 import { loadTargetProfile, parseTargetProfile, TargetProfileError } from '../targets/profile.ts';
 import { labProfile } from '../targets/lab.ts';
-import type { LabDescription } from '../fixtures/lab-admin.ts';
+import type { LabDescription } from '../targets/lab-admin.ts';
 import { scanRun } from './artifact-scan.ts';
 import { runSuite } from './run-suite.ts';
 

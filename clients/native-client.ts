@@ -1,14 +1,7 @@
-import type { AuthErrorDetails } from './auth-error.page.ts';
-import type { JourneyOutcome } from './login-journey.ts';
-import {
-  checkIdToken,
-  exchangeCode,
-  type ClientRegistration,
-  type ExchangeResult,
-  type Pkce,
-  type TokenExchangeRecord,
-} from '../fixtures/oauth.ts';
-import type { CodeSource, ProviderProfile } from './identity-provider.ts';
+import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
+import type { JourneyOutcome } from '../pages/login-journey.ts';
+import { checkIdToken, exchangeCode, type ClientRegistration, type ExchangeResult, type Pkce, type TokenExchangeRecord } from './oauth.ts';
+import type { CodeSource, ProviderProfile } from '../pages/identity-provider.ts';
 
 /** What a native client (the iOS app, the desktop CLI) is configured with. */
 export interface NativeClientOptions {

@@ -65,6 +65,21 @@ export function classificationLabel(classification: Pick<Classification, 'catego
   return classification.cause ? `${classification.category} (${classification.cause})` : classification.category;
 }
 
+/**
+ * An error the suite raises knowing what it means (the target unreachable, an account stopped
+ * after a 429, no account free to lease): it carries its classification as data, and its message
+ * leads with the classification's label for the person reading it.
+ */
+export class ClassifiedError extends Error {
+  readonly classification: Classification;
+
+  constructor(classification: Classification) {
+    super(`${classificationLabel(classification)}: ${classification.summary}`);
+    this.name = new.target.name;
+    this.classification = classification;
+  }
+}
+
 const UNREACHABLE =
   /ERR_CONNECTION_REFUSED|ERR_NAME_NOT_RESOLVED|ERR_ADDRESS_UNREACHABLE|ERR_CONNECTION_RESET|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ERR_PROXY_CONNECTION_FAILED|ERR_TUNNEL_CONNECTION_FAILED|NS_ERROR_CONNECTION_REFUSED|Could not connect/i;
 const CLOCK_SKEW_LIMIT_S = 60;
@@ -205,12 +220,31 @@ export function classify(evidence: FailureEvidence): Classification {
   };
 }
 
-/** Reads `category (cause): summary` back from a failure message's first line. */
-export function parseClassification(message: string | undefined): Classification | undefined {
-  const match =
-    /^(?:Error: )?(token_exchange_failed|rate_limited|login-step-failed|target-unreachable|test-defect)(?: \(([^)]+)\))?: (.*)$/m.exec(
-      message ?? '',
-    );
-  if (!match) return undefined;
-  return { category: match[1] as Category, ...(match[2] ? { cause: match[2] } : {}), summary: match[3] ?? '' };
+/**
+ * The test-result annotation that carries a failure's classification to reporters: its
+ * description is the classification as JSON. Reporters read this, never the failure message.
+ */
+export const CLASSIFICATION_ANNOTATION = 'authmatrix.classification';
+
+/** The Allure labels a classified result carries; the report's categories match on them (allurerc.mjs). */
+export const ALLURE_CATEGORY_LABEL = 'authmatrix.category';
+export const ALLURE_CAUSE_LABEL = 'authmatrix.cause';
+
+interface Annotated {
+  annotations: { type: string; description?: string | undefined }[];
+}
+
+/** Records `classification` on a test result (replacing an earlier one of the same attempt). */
+export function recordClassification(result: Annotated, classification: Classification): void {
+  const index = result.annotations.findIndex((annotation) => annotation.type === CLASSIFICATION_ANNOTATION);
+  if (index >= 0) result.annotations.splice(index, 1);
+  result.annotations.push({ type: CLASSIFICATION_ANNOTATION, description: JSON.stringify(classification) });
+}
+
+/** The classification a test result carries, if any. */
+export function classificationOf(result: {
+  annotations: readonly { type: string; description?: string | undefined }[];
+}): Classification | undefined {
+  const description = result.annotations.find((annotation) => annotation.type === CLASSIFICATION_ANNOTATION)?.description;
+  return description === undefined ? undefined : (JSON.parse(description) as Classification);
 }

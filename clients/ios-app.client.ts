@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
-import { journeyStep } from './timeline.ts';
-import { authorizationUrl, createPkce } from '../fixtures/oauth.ts';
-import { IdentityProviderScreens, type JourneyAccount } from './identity-provider.ts';
-import type { JourneyOutcome } from './login-journey.ts';
+import { journeyStep } from '../pages/timeline.ts';
+import { authorizationUrl, createPkce } from './oauth.ts';
+import { IdentityProviderScreens, type JourneyAccount } from '../pages/identity-provider.ts';
+import type { JourneyOutcome } from '../pages/login-journey.ts';
 import { completeNativeSignIn, type NativeClientOptions } from './native-client.ts';
 
 export type IosAppOptions = NativeClientOptions;

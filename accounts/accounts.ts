@@ -1,0 +1,46 @@
+/**
+ * Test accounts made to order: an address at the chosen provider's domain, a phone or none, a plan,
+ * a TOTP secret or none. Generated with faker; unique per test, so tests never share an account.
+ */
+import { randomBytes } from 'node:crypto';
+import { faker } from '@faker-js/faker';
+import { Secret } from 'otpauth';
+import { EMAIL_PROVIDERS, type AccountSpec, type EmailProvider, type Plan } from '../matrix/axes.ts';
+
+/** The address domains of each email provider: an Outlook-family address is any of three. */
+export const PROVIDER_DOMAINS: Record<EmailProvider, readonly string[]> = {
+  outlook: ['outlook.com', 'hotmail.com', 'live.com'],
+  gmail: ['gmail.com'],
+};
+
+export interface TestAccount {
+  email: string;
+  password: string;
+  phone: string | null;
+  plan: Plan;
+  totpSecret: string | null;
+}
+
+export function providerOf(email: string): EmailProvider | undefined {
+  const domain = email.split('@')[1]?.toLowerCase() ?? '';
+  return EMAIL_PROVIDERS.find((provider) => PROVIDER_DOMAINS[provider].includes(domain));
+}
+
+/** A fresh account for `spec`. The random suffix keeps addresses unique across runs against one lab. */
+export function generateAccount(spec: AccountSpec): TestAccount {
+  const domains = PROVIDER_DOMAINS[spec.emailProvider];
+  const domain = faker.helpers.arrayElement(domains);
+  const local = faker.internet
+    .username({ firstName: faker.person.firstName(), lastName: faker.person.lastName() })
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '')
+    .slice(0, 24);
+  const suffix = randomBytes(4).toString('hex');
+  return {
+    email: `${local || 'user'}.${suffix}@${domain}`,
+    password: `${faker.internet.password({ length: 14 })}-${randomBytes(3).toString('hex')}`,
+    phone: spec.phone === 'bound' ? `+1555${faker.string.numeric(7)}` : null,
+    plan: spec.plan,
+    totpSecret: spec.mfa === 'totp' ? new Secret({ size: 20 }).base32 : null,
+  };
+}
