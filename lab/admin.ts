@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AccountStore, DuplicateAccountError, NewAccountSchema, viewOf } from './accounts.ts';
 import { FAULT_CATALOG, FaultSwitchboard, UnknownFaultError } from './faults.ts';
-import { HttpError, readBody, sendJson } from './http.ts';
+import { HttpError, readBody, sendError, sendJson } from './http.ts';
 import type { Inbox } from './inbox.ts';
 import type { LabLog } from './log.ts';
 
@@ -72,12 +72,9 @@ export function createAdmin(deps: AdminDeps) {
 
     if (path === '/health' && method === 'GET') return sendJson(res, 200, { status: 'ok' });
     if (!authorised(req)) {
-      return sendJson(
-        res,
-        401,
-        { error: 'unauthorized', message: 'send Authorization: Bearer <LAB_ADMIN_TOKEN>' },
-        { 'www-authenticate': 'Bearer realm="authmatrix-lab"' },
-      );
+      return sendError(res, 401, 'unauthorized', 'send Authorization: Bearer <LAB_ADMIN_TOKEN>', {
+        'www-authenticate': 'Bearer realm="authmatrix-lab"',
+      });
     }
 
     if (path === '/' && method === 'GET') return sendJson(res, 200, deps.describe());
@@ -129,8 +126,7 @@ export function createAdmin(deps: AdminDeps) {
         );
       }
       const message = await deps.inbox.next(address, after, timeoutMs);
-      if (!message)
-        return sendJson(res, 408, { error: 'timeout', message: `no message to ${address} after #${after} within ${timeoutMs} ms` });
+      if (!message) return sendError(res, 408, 'timeout', `no message to ${address} after #${after} within ${timeoutMs} ms`);
       return sendJson(res, 200, message);
     }
 
@@ -147,9 +143,9 @@ export function createAdmin(deps: AdminDeps) {
     try {
       await route(req, res, url);
     } catch (error) {
-      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.code, message: error.message });
+      if (error instanceof HttpError) return sendError(res, error.status, error.code, error.message);
       deps.log.write('admin', 'admin.error', { error: String(error) });
-      return sendJson(res, 500, { error: 'server_error', message: 'the lab failed to handle this admin request; see its log' });
+      return sendError(res, 500, 'server_error', 'the lab failed to handle this admin request; see its log');
     }
   };
 }

@@ -9,6 +9,8 @@ export interface FaultSpec {
   readonly models: string;
   /** The cells it should turn red. */
   readonly hurts: string;
+  /** The numbers the fault sets, read by the component it changes. */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 export const FAULT_CATALOG = [
@@ -18,6 +20,8 @@ export const FAULT_CATALOG = [
       'web token calls are served by a replica the authorization code has not reached yet (mobile/web desync); the replica answers invalid_grant "authorization code not found"',
     hurts:
       'web clients (browser profiles and the desktop CLI); not the iOS app, whose token calls go through the mobile gateway to the primary',
+    /** How far behind the replica is, unless LAB_REPLICA_LAG_MS says more. */
+    settings: { lagMs: 30_000 },
   },
   {
     id: 'outlook-verify-timeout',
@@ -40,6 +44,7 @@ export const FAULT_CATALOG = [
     id: 'idp-clock-ahead',
     models: 'the web token service (the replica) runs 10 minutes fast, so its id_tokens are issued in the future',
     hurts: 'web clients (browser profiles and the desktop CLI) whose clocks are right; not the iOS app',
+    settings: { aheadSeconds: 600 },
   },
   {
     id: 'edge-west-broken',
@@ -69,15 +74,25 @@ export const FAULT_CATALOG = [
       'the authorization code lifetime cut to 800 ms: shorter than a browser on a slow path takes to bring the code back to the app and exchange it, longer than a direct one takes',
     hurts:
       'browser profiles on the edge-west network path (each request there takes 200 ms longer); native clients bring the code back in two requests and stay within it',
+    settings: { codeLifetimeMs: 800 },
   },
   {
     id: 'rate-limit-tight',
     models: 'the token endpoint rate limit cut to 1 exchange a minute per client address: 429 rate_limited',
     hurts: 'any cell once the limit is spent; must be reported as rate_limited, never token_exchange_failed',
+    settings: { limit: { capacity: 1, refillPerMinute: 1 } },
   },
 ] as const satisfies readonly FaultSpec[];
 
 export type FaultId = (typeof FAULT_CATALOG)[number]['id'];
+
+type CatalogEntry<Id extends FaultId> = Extract<(typeof FAULT_CATALOG)[number], { id: Id }>;
+
+/** The numbers a fault sets (its catalog entry's `settings`). */
+export function faultSettings<Id extends FaultId>(id: Id): CatalogEntry<Id> extends { settings: infer S } ? S : never {
+  const entry = FAULT_CATALOG.find((fault) => fault.id === id) as FaultSpec;
+  return entry.settings as CatalogEntry<Id> extends { settings: infer S } ? S : never;
+}
 
 export const KNOWN_FAULT_IDS: readonly string[] = FAULT_CATALOG.map((fault) => fault.id);
 

@@ -1,4 +1,7 @@
-/** Small HTTP helpers shared by the lab's servers: bounded body reading and JSON replies. */
+/**
+ * Small HTTP helpers shared by the lab's servers: bounded body reading and JSON replies. Every
+ * error the lab answers has one shape, OAuth's: `{ "error": code, "error_description": text }`.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class HttpError extends Error {
@@ -33,4 +36,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(text);
+}
+
+/** An error reply in the lab's one error shape (OAuth's `error` and `error_description`). */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { error, error_description: description }, headers);
 }

@@ -6,7 +6,7 @@
 import './quiet-runtime-warning.ts';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
-import type { FaultSwitchboard } from './faults.ts';
+import { faultSettings, type FaultSwitchboard } from './faults.ts';
 import { isOutlookFamily, UpstreamTimeoutError, type EmailVerificationUpstream } from './upstream.ts';
 import type { AccountStore } from './accounts.ts';
 import { contextOf, EXPOSED_HEADERS, LAB_HEADERS } from './context.ts';
@@ -32,8 +32,6 @@ export interface IdpOptions {
   upstream: EmailVerificationUpstream;
 }
 
-/** How fast the web token service's clock runs while `idp-clock-ahead` is armed. */
-export const IDP_CLOCK_AHEAD_S = 600;
 /** How long token issuance waits on the upstream email verification. */
 export const EMAIL_VERIFICATION_TIMEOUT_MS = 300;
 
@@ -216,7 +214,7 @@ function labMiddleware(log: LabLog, node: NodeName) {
 
 /**
  * The replica's id_tokens while `idp-clock-ahead` is armed: issued (iat) and expiring (exp) by a
- * clock running IDP_CLOCK_AHEAD_S fast, as a token service with a drifted clock issues them.
+ * clock running the catalogued number of seconds fast, as a token service with a drifted clock issues them.
  */
 function skewIdTokenClock(provider: Provider, faults: FaultSwitchboard): void {
   const prototype = provider.IdToken.prototype as unknown as {
@@ -226,7 +224,7 @@ function skewIdTokenClock(provider: Provider, faults: FaultSwitchboard): void {
   const issue = prototype.issue;
   prototype.issue = function issueWithClock(this: typeof prototype, issueOptions = {}) {
     if (!faults.isArmed('idp-clock-ahead') || issueOptions.use !== 'idtoken') return issue.call(this, issueOptions);
-    const skewedNow = Math.floor(Date.now() / 1000) + IDP_CLOCK_AHEAD_S;
+    const skewedNow = Math.floor(Date.now() / 1000) + faultSettings('idp-clock-ahead').aheadSeconds;
     this.set('iat', skewedNow);
     return issue.call(this, { ...issueOptions, expiresAt: skewedNow + 3600 });
   };

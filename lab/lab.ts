@@ -1,31 +1,26 @@
 /**
- * Starts the whole lab on loopback: the gateway in front of the identity provider's token nodes,
- * the web app, the SMTP and SMS sinks, the entry-point proxies and the admin API.
+ * The lab's composition root: starts the whole lab on loopback — the gateway in front of the
+ * identity provider's token nodes, the web app, the SMTP and SMS sinks, the entry-point proxies
+ * and the admin API — wires them together, and stops them in reverse order.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccountStore } from './accounts.ts';
 import { ADMIN_PREFIX, createAdmin } from './admin.ts';
-import { contextOf, EXPOSED_HEADERS, setContext, type EntryPoint } from './context.ts';
+import type { EntryPoint } from './context.ts';
 import { FAULT_CATALOG, FaultSwitchboard } from './faults.ts';
-import { sendJson } from './http.ts';
+import { createGateway } from './gateway.ts';
 import { CLI_CLIENT_ID, CLI_REDIRECT_URI, createIdp, IOS_CLIENT_ID, IOS_REDIRECT_URI, SCOPE, WEB_CLIENT_ID } from './idp.ts';
 import { Inbox } from './inbox.ts';
 import { createInteractions } from './interactions.ts';
 import { LabLog, type LogLine } from './log.ts';
 import { startMailSink } from './mail.ts';
-import { ENTRY_POINT_SPECS, entryForAddress, startEntryPoint } from './proxies.ts';
-import { NORMAL_LIMIT, RateLimiter, TIGHT_LIMIT } from './rate-limit.ts';
+import { ENTRY_POINT_SPECS, startEntryPoint } from './proxies.ts';
 import { startEmailVerificationUpstream } from './upstream.ts';
 import type { LabSettings } from './settings.ts';
-import { ReplicatedStore, type NodeName } from './store.ts';
+import { ReplicatedStore } from './store.ts';
 import { createWebApp } from './webapp.ts';
 
-/** How far behind the replica is while `replica-lag` is armed, unless LAB_REPLICA_LAG_MS says more. */
-export const REPLICA_LAG_FAULT_MS = 30_000;
-/** The authorization code lifetime while `code-ttl-short` is armed. */
-export const SHORT_CODE_LIFETIME_MS = 800;
 /** How long the upstream email verification takes to answer (longer than token issuance waits). */
 const EMAIL_VERIFICATION_UPSTREAM_DELAY_MS = 1_500;
 
@@ -73,14 +68,7 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
   const log = new LabLog(20_000, options.echo);
   const faults = new FaultSwitchboard(settings.faults);
   const store = new ReplicatedStore();
-  const rateLimiter = new RateLimiter();
-  const applyFaults = () => {
-    store.lagMs = faults.isArmed('replica-lag') ? Math.max(settings.replicaLagMs, REPLICA_LAG_FAULT_MS) : settings.replicaLagMs;
-    store.codeLifetimeMs = faults.isArmed('code-ttl-short') ? SHORT_CODE_LIFETIME_MS : undefined;
-    rateLimiter.reset();
-  };
-  applyFaults();
-  faults.onChange(applyFaults);
+  store.followFaults(faults, settings.replicaLagMs);
 
   const accounts = new AccountStore();
   const inbox = new Inbox();
@@ -146,85 +134,26 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       }),
     });
 
-    const handlers: Record<NodeName, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
-      primary: idp.primary.callback(),
-      replica: idp.replica.callback(),
-    };
-    // Web token calls go to the web token service's pool; the faults that model a bad web token
-    // service put the replica there.
-    const webPoolNode = (): NodeName => (faults.isArmed('replica-lag') || faults.isArmed('idp-clock-ahead') ? 'replica' : 'primary');
-
-    gateway.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      const context = { requestId: randomUUID(), entry: entryForAddress(req.socket.remoteAddress), receivedAt: Date.now() };
-      setContext(req, context);
-      res.setHeader('x-request-id', context.requestId);
-      const url = new URL(req.url ?? '/', issuer);
-      route(req, res, url).catch((error: unknown) => {
-        log.write('gateway', 'gateway.error', { request_id: context.requestId, error: String(error) });
-        if (!res.headersSent)
-          sendJson(res, 500, { error: 'server_error', error_description: 'the lab gateway failed to handle the request' });
-        else res.destroy();
-      });
-    });
-
-    const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-      const context = contextOf(req);
-      if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
-        if (context?.entry !== 'direct')
-          return sendJson(res, 403, {
-            error: 'forbidden',
-            message: 'the admin API answers direct loopback calls only, not calls through an entry point',
-          });
-        return admin(req, res, url);
-      }
-      if (await interactions(req, res, url.pathname)) return;
-      let node: NodeName = 'primary';
-      if (url.pathname === '/mobile/token') {
-        // The mobile gateway: native app token calls are served by the primary.
-        req.url = `/token${url.search}`;
-      } else if (url.pathname === '/token') {
-        node = webPoolNode();
-      }
-      if (url.pathname.endsWith('/token') && req.method === 'POST') {
-        const verdict = rateLimiter.take(
-          req.socket.remoteAddress ?? 'unknown',
-          faults.isArmed('rate-limit-tight') ? TIGHT_LIMIT : NORMAL_LIMIT,
-        );
-        if (!verdict.allowed) {
-          log.write('gateway', 'token.rate_limited', {
-            request_id: context?.requestId,
-            entry: context?.entry,
-            retry_after_s: verdict.retryAfterSeconds,
-          });
-          const origin = req.headers.origin;
-          return sendJson(
-            res,
-            429,
-            { error: 'rate_limited', error_description: `too many token requests; retry after ${verdict.retryAfterSeconds} s` },
-            {
-              'retry-after': String(verdict.retryAfterSeconds),
-              ...(origin
-                ? {
-                    'access-control-allow-origin': origin,
-                    'access-control-expose-headers': `${EXPOSED_HEADERS}, Retry-After`,
-                  }
-                : {}),
-            },
-          );
-        }
-        log.write('gateway', 'token.routed', { request_id: context?.requestId, entry: context?.entry, node, path: url.pathname });
-      }
-      await handlers[node](req, res);
-    };
+    gateway.on(
+      'request',
+      createGateway({
+        issuer,
+        adminPrefix: ADMIN_PREFIX,
+        admin,
+        interactions,
+        nodes: { primary: idp.primary.callback(), replica: idp.replica.callback() },
+        faults,
+        log,
+      }),
+    );
 
     const webApp = createWebApp({
       issuer,
       clientId: WEB_CLIENT_ID,
       redirectUri: `${app}/callback`,
       scope: SCOPE,
-      leewaySeconds: () => (faults.isArmed('client-clock-strict') ? 0 : settings.clientLeewaySeconds),
-      stateCookieSameSite: () => (faults.isArmed('state-cookie-strict') ? 'Strict' : 'Lax'),
-      attemptChoice: () => (faults.isArmed('stale-state-preferred') ? 'oldest' : 'matching'),
+      leewaySeconds: settings.clientLeewaySeconds,
+      faults,
     });
     appServer.on('request', webApp);
 

@@ -8,7 +8,6 @@ export interface RateLimitPolicy {
 }
 
 export const NORMAL_LIMIT: RateLimitPolicy = { capacity: 600, refillPerMinute: 600 };
-export const TIGHT_LIMIT: RateLimitPolicy = { capacity: 1, refillPerMinute: 1 };
 
 interface Bucket {
   tokens: number;

@@ -6,6 +6,7 @@
  * a code minted on the primary a moment ago is simply not there yet.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { faultSettings, type FaultSwitchboard } from './faults.ts';
 
 export type NodeName = 'primary' | 'replica';
 
@@ -38,6 +39,19 @@ export class ReplicatedStore {
   set lagMs(value: number) {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`replication lag must be a non-negative number of ms, got ${value}`);
     this.#lagMs = value;
+  }
+
+  /**
+   * Follows the switchboard: `replica-lag` holds the replica at least its catalogued lag behind
+   * (or `baseLagMs`, if more); `code-ttl-short` cuts the code lifetime.
+   */
+  followFaults(faults: FaultSwitchboard, baseLagMs: number): void {
+    const apply = () => {
+      this.lagMs = faults.isArmed('replica-lag') ? Math.max(baseLagMs, faultSettings('replica-lag').lagMs) : baseLagMs;
+      this.codeLifetimeMs = faults.isArmed('code-ttl-short') ? faultSettings('code-ttl-short').codeLifetimeMs : undefined;
+    };
+    apply();
+    faults.onChange(apply);
   }
 
   get size(): number {

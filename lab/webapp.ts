@@ -1,6 +1,7 @@
 /** Serves the web app (a static single-page client) and the configuration it reads at start. */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultSwitchboard } from './faults.ts';
 import { sendJson } from './http.ts';
 
 const ASSETS = {
@@ -15,11 +16,24 @@ export interface WebAppConfig {
   clientId: string;
   redirectUri: string;
   scope: string;
-  leewaySeconds: () => number;
-  /** SameSite of the login-state cookie: Lax normally; Strict under `state-cookie-strict`. */
-  stateCookieSameSite: () => 'Lax' | 'Strict';
-  /** Which pending attempt the callback takes: the one its state names, or (`stale-state-preferred`) the oldest. */
-  attemptChoice: () => 'matching' | 'oldest';
+  /** How far the id_token's time claims may be off the browser's clock. */
+  leewaySeconds: number;
+  faults: FaultSwitchboard;
+}
+
+/**
+ * What the app's faults change, read afresh for each page load: `client-clock-strict` cuts the
+ * leeway to 0 s; `state-cookie-strict` sets the login-state cookie SameSite=Strict;
+ * `stale-state-preferred` makes the callback take the oldest pending attempt, not the one its
+ * state names.
+ */
+function appSettings(config: WebAppConfig) {
+  const { faults } = config;
+  return {
+    leewaySeconds: faults.isArmed('client-clock-strict') ? 0 : config.leewaySeconds,
+    stateCookieSameSite: faults.isArmed('state-cookie-strict') ? 'Strict' : 'Lax',
+    attemptChoice: faults.isArmed('stale-state-preferred') ? 'oldest' : 'matching',
+  };
 }
 
 export const STATE_COOKIE = 'am_login';
@@ -41,9 +55,7 @@ export function createWebApp(config: WebAppConfig) {
         clientId: config.clientId,
         redirectUri: config.redirectUri,
         scope: config.scope,
-        leewaySeconds: config.leewaySeconds(),
-        stateCookieSameSite: config.stateCookieSameSite(),
-        attemptChoice: config.attemptChoice(),
+        ...appSettings(config),
       });
       return;
     }

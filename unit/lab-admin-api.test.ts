@@ -27,7 +27,7 @@ test('bad JSON gets 400 naming the problem, and nothing is created', async () =>
   const result = await admin(lab, 'POST', '/accounts', '{"email": ');
   assert.equal(result.status, 400);
   assert.equal(result.json.error, 'invalid_json');
-  assert.match(String(result.json.message), /not valid JSON.*nothing was changed/);
+  assert.match(String(result.json.error_description), /not valid JSON.*nothing was changed/);
   assert.deepEqual((await admin(lab, 'GET', '/accounts')).json.accounts, []);
 });
 
@@ -43,8 +43,8 @@ test('a body that is not application/json gets 415', async () => {
 test('an invalid account names each bad field', async () => {
   const result = await admin(lab, 'POST', '/accounts', { ...account, phone: '12', plan: 'gold' });
   assert.equal(result.status, 400);
-  assert.match(String(result.json.message), /phone: .*E\.164/);
-  assert.match(String(result.json.message), /plan/);
+  assert.match(String(result.json.error_description), /phone: .*E\.164/);
+  assert.match(String(result.json.error_description), /plan/);
 });
 
 test('accounts are created once and listed without secrets', async () => {
@@ -62,7 +62,7 @@ test('an unknown fault gets 400 listing the known ones, and the armed set is unc
   const result = await admin(lab, 'POST', '/faults', { disarm: ['replica-lag'], arm: ['no-such-fault'] });
   assert.equal(result.status, 400);
   assert.equal(result.json.error, 'unknown_fault');
-  assert.match(String(result.json.message), /"no-such-fault".*known faults: replica-lag.*nothing was changed/);
+  assert.match(String(result.json.error_description), /"no-such-fault".*known faults: replica-lag.*nothing was changed/);
   assert.deepEqual((await admin(lab, 'GET', '/faults')).json.armed, ['replica-lag']);
   assert.deepEqual((await admin(lab, 'POST', '/faults', { set: [] })).json.armed, []);
 });
@@ -87,5 +87,5 @@ test('the admin API refuses calls that come through an entry point', async () =>
 test('an unknown admin route gets 404 naming it', async () => {
   const result = await admin(lab, 'GET', '/nope');
   assert.equal(result.status, 404);
-  assert.match(String(result.json.message), /GET \/__lab\/nope/);
+  assert.match(String(result.json.error_description), /GET \/__lab\/nope/);
 });

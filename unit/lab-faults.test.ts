@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RateLimiter, TIGHT_LIMIT } from '../lab/rate-limit.ts';
+import { RateLimiter } from '../lab/rate-limit.ts';
 import { ReplicatedStore } from '../lab/store.ts';
 import { isOutlookFamily, startEmailVerificationUpstream, UpstreamTimeoutError } from '../lab/upstream.ts';
-import { FAULT_CATALOG } from '../lab/faults.ts';
+import { FAULT_CATALOG, faultSettings } from '../lab/faults.ts';
+
+const TIGHT_LIMIT = faultSettings('rate-limit-tight').limit;
 import { FAULT_EXPECTATIONS } from '../scripts/drill-expectations.ts';
 import { judge, type DrillCell } from '../scripts/drill-verdict.ts';
 import type { Cell } from '../matrix/cells.ts';
