@@ -11,6 +11,7 @@ import { contextOptionsFor } from './browsers/presentation.ts';
 import { loadSettings } from './settings/settings.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
 import { PROFILES } from './matrix/profiles.ts';
+import { LAB_COMMAND } from './scripts/processes.ts';
 
 const settings = loadSettings();
 const PACKAGE_VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -97,7 +98,7 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
     settings.target.kind === 'lab'
       ? [
           {
-            command: 'node --import tsx lab/main.ts',
+            command: LAB_COMMAND,
             url: `http://127.0.0.1:${settings.labPort}/__lab/health`,
             reuseExistingServer: !CI,
             timeout: 30_000,

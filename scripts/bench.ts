@@ -6,7 +6,7 @@
  *
  * BENCH_JOURNEYS sets how many logins each of the three per-journey measures makes (default 15).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
@@ -16,6 +16,7 @@ import { protocolLogin } from '../clients/protocol-login.ts';
 import { generateAccount } from '../accounts/accounts.ts';
 import { CodeReader } from '../accounts/codes.ts';
 import { signInMinimally } from '../bench/minimal-login.ts';
+import { runSuite, startLabProcess } from './processes.ts';
 
 const LAB_PORT = Number(process.env.BENCH_LAB_PORT ?? 4790);
 const TOKEN = randomBytes(24).toString('base64url');
@@ -28,10 +29,14 @@ const quantile = (values: number[], q: number) => {
 };
 const median = (values: number[]) => quantile(values, 0.5);
 
-const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-  const { CI: _ci, ...rest } = process.env;
-  return { ...rest, LAB_PORT: String(LAB_PORT), LAB_ADMIN_TOKEN: TOKEN, LAB_QUIET: '1', ...extra };
-};
+// The bench reuses its own lab: CI would make Playwright start another on the same port.
+const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  CI: undefined,
+  LAB_PORT: String(LAB_PORT),
+  LAB_ADMIN_TOKEN: TOKEN,
+  LAB_QUIET: '1',
+  ...extra,
+});
 
 /** Resident memory of a process and its descendants, in MiB (Linux /proc; 0 elsewhere). */
 function treeRssMiB(rootPid: number): number {
@@ -56,30 +61,6 @@ function treeRssMiB(rootPid: number): number {
   }
 }
 
-async function startLab(): Promise<{ readyMs: number; stop: () => Promise<void>; pid: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/main.ts'], { env: env(), stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('"lab.ready"')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`lab exited with ${code}`)));
-  });
-  const readyMs = performance.now() - started;
-  return {
-    readyMs,
-    pid: child.pid ?? 0,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 /** The login with nothing around it: a new context, fill, click, wait. */
 async function minimalLogin(browser: Browser, admin: LabAdminClient, app: string): Promise<number> {
   // Timed from the account's creation, as the suite's test is: both need a fresh account.
@@ -93,21 +74,19 @@ async function minimalLogin(browser: Browser, admin: LabAdminClient, app: string
   return performance.now() - started;
 }
 
-function runPlaywright(args: string[], extra: Record<string, string>): Promise<{ seconds: number; peakMiB: number; code: number | null }> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', ...args], {
-      env: env(extra),
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    let peakMiB = 0;
+async function runPlaywright(
+  args: string[],
+  extra: Record<string, string>,
+): Promise<{ seconds: number; peakMiB: number; code: number | null }> {
+  let peakMiB = 0;
+  let sampler: NodeJS.Timeout | undefined;
+  const run = await runSuite(args, env(extra), {
+    output: 'inherit',
     // Memory is sampled while the run lasts; the sampler stops with it.
-    const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, treeRssMiB(child.pid ?? 0))), 250);
-    child.once('exit', (code) => {
-      clearInterval(sampler);
-      resolve({ seconds: (performance.now() - started) / 1000, peakMiB, code });
-    });
+    onSpawn: (child) => (sampler = setInterval(() => (peakMiB = Math.max(peakMiB, treeRssMiB(child.pid ?? 0))), 250)),
   });
+  clearInterval(sampler);
+  return { seconds: run.ms / 1000, peakMiB, code: run.status };
 }
 
 interface BareReport {
@@ -132,11 +111,11 @@ function bareResults(report: BareReport): number[] {
 async function main(): Promise<void> {
   const starts: number[] = [];
   for (let i = 0; i < 3; i += 1) {
-    const lab = await startLab();
+    const lab = await startLabProcess(env());
     starts.push(lab.readyMs);
     await lab.stop();
   }
-  const lab = await startLab();
+  const lab = await startLabProcess(env());
   const admin = new LabAdminClient(`http://127.0.0.1:${LAB_PORT}/__lab`, TOKEN);
   const description = await admin.describe();
   const result: Record<string, unknown> = {};
@@ -186,7 +165,7 @@ async function main(): Promise<void> {
     }
 
     const pairwise = await runPlaywright(['tests/matrix.spec.ts', '--workers', '2', '--retries', '0'], { MATRIX: 'pairwise' });
-    const labRssMiB = treeRssMiB(lab.pid);
+    const labRssMiB = treeRssMiB(lab.child.pid ?? 0);
 
     Object.assign(result, {
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },

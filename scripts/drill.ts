@@ -10,13 +10,13 @@
  * `--fault-tier smoke` (or DRILL_FAULT_TIER) runs the fault runs on a smaller tier, which still
  * holds, for every fault, a cell it hurts and one it spares (a unit test checks this).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FAULT_CATALOG, isFaultId } from '../lab/faults.ts';
 import { FAULT_EXPECTATIONS } from './drill-expectations.ts';
 import { judge, type DrillCell, type FaultVerdict } from './drill-verdict.ts';
+import { runSuite, startLabProcess } from './processes.ts';
 
 const LAB_PORT = process.env.DRILL_LAB_PORT ?? '4780';
 const TOKEN = randomBytes(24).toString('base64url');
@@ -43,49 +43,20 @@ for (const fault of faultNames) {
   }
 }
 
-const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
-  // The drill reuses its one lab: CI would make Playwright start another on the same port.
-  const { CI: _ci, ...env } = process.env;
-  return { ...env, LAB_PORT, LAB_ADMIN_TOKEN: TOKEN, MATRIX: TIER, ...extra };
-};
+// The drill reuses its one lab: CI would make Playwright start another on the same port.
+const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  CI: undefined,
+  LAB_PORT,
+  LAB_ADMIN_TOKEN: TOKEN,
+  MATRIX: TIER,
+  ...extra,
+});
 
-function startLab(): Promise<{ stop: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lab/main.ts'], {
-      env: childEnv({ LAB_QUIET: '1' }),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('"lab.ready"')) {
-        resolve({
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the drill's lab exited with ${code} before it was ready`)));
+async function runDrillSuite(args: string[], faultsArmed: string, tier: string): Promise<{ code: number | null; seconds: number }> {
+  const run = await runSuite(['--workers', WORKERS, '--retries', '0', ...args], childEnv({ LAB_FAULTS: faultsArmed, MATRIX: tier }), {
+    output: 'inherit',
   });
-}
-
-function runSuite(args: string[], faultsArmed: string, tier: string): Promise<{ code: number | null; seconds: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['node_modules/@playwright/test/cli.js', 'test', '--workers', WORKERS, '--retries', '0', ...args],
-      {
-        env: childEnv({ LAB_FAULTS: faultsArmed, MATRIX: tier }),
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    child.once('exit', (code) => resolve({ code, seconds: Math.round((Date.now() - started) / 1000) }));
-  });
+  return { code: run.status, seconds: Math.round(run.ms / 1000) };
 }
 
 function readCells(): { cells: DrillCell[]; others: DrillCell[] } {
@@ -129,19 +100,19 @@ function renderMarkdown(baseline: Baseline, verdicts: (FaultVerdict & { seconds:
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const lab = await startLab();
+  const lab = await startLabProcess(childEnv({ LAB_QUIET: '1' }));
   const verdicts: (FaultVerdict & { seconds: number })[] = [];
   let baseline: Baseline;
   try {
     process.stderr.write(`drill: baseline, whole suite, tier ${TIER}\n`);
-    const run = await runSuite([], '', TIER);
+    const run = await runDrillSuite([], '', TIER);
     const { cells, others } = readCells();
     const red = [...cells, ...others].filter((cell) => cell.status !== 'passed' && cell.status !== 'skipped').map((cell) => cell.title);
     baseline = { green: run.code === 0 && red.length === 0, cells: cells.length, red, seconds: run.seconds };
     process.stderr.write(`drill: baseline ${baseline.green ? 'green' : 'RED'} (${run.seconds} s)\n`);
     for (const fault of faults) {
       const expectation = FAULT_EXPECTATIONS[fault];
-      const faultRun = await runSuite(['tests/matrix.spec.ts'], fault, FAULT_TIER);
+      const faultRun = await runDrillSuite(['tests/matrix.spec.ts'], fault, FAULT_TIER);
       const verdict = { ...judge(fault, readCells().cells, expectation), seconds: faultRun.seconds };
       verdicts.push(verdict);
       process.stderr.write(

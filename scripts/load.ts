@@ -5,12 +5,12 @@
  * loopback only. LOAD_LOGINS (per path, default 25) and LOAD_CONCURRENCY (default 8) size it.
  */
 import { randomBytes } from 'node:crypto';
-import { startLab } from '../lab/lab.ts';
 import { generateAccount } from '../accounts/accounts.ts';
 import { CodeReader } from '../accounts/codes.ts';
 import { LabAdminClient } from '../targets/lab-admin.ts';
 import { fetchVia } from '../clients/oauth.ts';
 import { protocolLogin } from '../clients/protocol-login.ts';
+import { startLabProcess } from './processes.ts';
 
 export interface LoadResult {
   logins: number;
@@ -22,20 +22,12 @@ export interface LoadResult {
 
 export async function runLoad(perPath: number, concurrency: number): Promise<LoadResult> {
   const token = randomBytes(24).toString('base64url');
-  const lab = await startLab({
-    port: 0,
-    adminToken: token,
-    adminTokenGenerated: false,
-    faults: [],
-    replicaLagMs: 0,
-    clientLeewaySeconds: 300,
-    quiet: true,
-  });
-  const admin = new LabAdminClient(lab.urls.admin, token);
+  const lab = await startLabProcess({ LAB_PORT: '0', LAB_ADMIN_TOKEN: token, LAB_FAULTS: '', LAB_QUIET: '1' });
+  const admin = new LabAdminClient(String(lab.ready.admin), token);
   const description = await admin.describe();
   // A code that does not arrive is a lost message: CodeReader fails the login with CodeNotReceivedError.
   const codes = new CodeReader({ email: admin, sms: admin });
-  const paths: Record<string, string | undefined> = { direct: undefined, ...lab.urls.entryPoints };
+  const paths: Record<string, string | undefined> = { direct: undefined, ...description.urls.entryPoints };
   const jobs = Object.keys(paths).flatMap((name) => Array.from({ length: perPath }, () => name));
   const durations: Record<string, number[]> = {};
   const failures: Record<string, number> = {};
@@ -72,7 +64,7 @@ export async function runLoad(perPath: number, concurrency: number): Promise<Loa
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
-    await lab.close();
+    await lab.stop();
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   return {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Secret } from 'otpauth';
 import { AccountRateLimitedError, AttemptBook } from '../accounts/attempts.ts';
-import { runSuite } from './run-suite.ts';
+import { runSuite } from '../scripts/processes.ts';
 
 const EMAIL = 'qa.one@outlook.com';
 

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import { TOTP, Secret } from 'otpauth';
 import { fetch as undiciFetch, ProxyAgent } from 'undici';
@@ -9,6 +7,7 @@ import { SCOPE, WEB_CLIENT_ID } from '../lab/idp.ts';
 import type { Lab } from '../lab/lab.ts';
 import { readLabSettings } from '../lab/settings.ts';
 import { admin, startTestLab } from './lab-harness.ts';
+import { startLabProcess } from '../scripts/processes.ts';
 
 let lab: Lab;
 before(async () => {
@@ -142,26 +141,12 @@ test('lab settings: an unknown LAB_FAULTS id and a bad port are reported togethe
 });
 
 test('`npm run lab` prints one lab.ready line naming every URL, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/main.ts'], {
-    env: { ...process.env, LAB_PORT: '0', LAB_QUIET: '1', LAB_ADMIN_TOKEN: 'spawned-lab-token-0123456789' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.setEncoding('utf8');
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      if (stdout.includes('\n')) resolve(stdout.split('\n')[0] ?? '');
-    });
-    child.once('exit', (code) => reject(new Error(`the lab exited with ${code} before it was ready`)));
-  });
-  const ready = JSON.parse(line) as Record<string, unknown>;
+  const lab = await startLabProcess({ LAB_PORT: '0', LAB_QUIET: '1', LAB_ADMIN_TOKEN: 'spawned-lab-token-0123456789' });
+  const { ready } = lab;
   assert.equal(ready.event, 'lab.ready');
   for (const key of ['issuer', 'app', 'admin', 'smtp', 'mobileToken', 'entryPoints']) assert.ok(ready[key], `ready line names ${key}`);
   assert.equal(JSON.stringify(ready).includes('spawned-lab-token'), false, 'the admin token is not printed');
   const discovery = await fetch(`${String(ready.issuer)}/.well-known/openid-configuration`);
   assert.equal(discovery.status, 200);
-  child.kill('SIGTERM');
-  const [code] = (await once(child, 'exit')) as [number | null];
-  assert.equal(code, 0);
+  assert.equal(await lab.stop(), 0, 'the lab exits 0 on SIGTERM');
 });

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { Server } from 'proxy-chain';
 import { cellsFor, cellTitle } from '../matrix/cells.ts';
-import { runSuite } from './run-suite.ts';
+import { runSuite } from '../scripts/processes.ts';
 
 const PLAYWRIGHT = ['node_modules/@playwright/test/cli.js', 'test'];
 

@@ -13,7 +13,7 @@ import { loadTargetProfile, parseTargetProfile, TargetProfileError } from '../ta
 import { labProfile } from '../targets/lab.ts';
 import type { LabDescription } from '../targets/lab-admin.ts';
 import { scanRun } from './artifact-scan.ts';
-import { runSuite } from './run-suite.ts';
+import { runSuite } from '../scripts/processes.ts';
 
 interface AllureResult {
   name: string;
