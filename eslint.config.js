@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   js.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [...tseslint.configs.strictTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -53,6 +53,11 @@ export default tseslint.config(
     files: ['pages/**/*.ts', 'fixtures/**/*.ts', 'clients/**/*.ts'],
     // A journey step holds the steps of its screens: the nesting is the report's outline.
     rules: { 'playwright/no-conditional-in-test': 'off', 'playwright/no-nested-step': 'off' },
+  },
+  {
+    // The example React login UI runs in the browser.
+    files: ['examples/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['lab/webapp/**/*.js'],

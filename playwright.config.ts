@@ -27,9 +27,9 @@ process.env.LAB_ADMIN_TOKEN ??=
 // One id per run, shared by the workers: the per-account attempt budget counts within a run.
 process.env.AUTHMATRIX_RUN_ID ??= randomBytes(8).toString('hex');
 
-// Playwright's error-context.md would carry an ARIA snapshot of the page, field values included
-// (a one-time code left in its field, say); this switches that snapshot off for every worker.
-process.env.PLAYWRIGHT_NO_COPY_PROMPT = '1';
+// Playwright's error-context.md carries an ARIA snapshot of the failed page, field values included;
+// it stays on for the person debugging, and the workers' redactor (evidence/secrets.ts) scrubs it
+// of every secret the run knows before any reporter sees it.
 
 const browser = resolveBrowser({ browserExecutable: settings.browserExecutable });
 const launchOptions = browser.kind === 'system' ? { executablePath: browser.executablePath, args: browser.args } : {};

@@ -15,6 +15,8 @@ export const PROVIDER_DOMAINS: Record<EmailProvider, readonly string[]> = {
 
 export interface TestAccount {
   email: string;
+  /** A user name, where the provider asks for one instead of the email address. */
+  login?: string | undefined;
   password: string;
   phone: string | null;
   plan: Plan;

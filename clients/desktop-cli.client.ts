@@ -24,10 +24,17 @@ export class CallbackPortTakenError extends Error {
 export class LoopbackReceiver {
   readonly #server: Server;
   readonly #callback: Promise<URLSearchParams>;
+  #received = false;
 
   private constructor(server: Server, callback: Promise<URLSearchParams>) {
     this.#server = server;
     this.#callback = callback;
+    void callback.then(() => (this.#received = true));
+  }
+
+  /** Whether the browser has brought the redirect to this listener. */
+  get received(): boolean {
+    return this.#received;
   }
 
   get port(): number {
@@ -69,13 +76,21 @@ export class LoopbackReceiver {
     return new LoopbackReceiver(server, callback);
   }
 
-  waitForCallback(timeoutMs: number): Promise<URLSearchParams> {
-    return Promise.race([
-      this.#callback,
-      new Promise<URLSearchParams>((_, reject) =>
-        setTimeout(() => reject(new Error(`no redirect reached the CLI on ${this.redirectUri} within ${timeoutMs} ms`)), timeoutMs).unref(),
-      ),
-    ]);
+  /** The redirect's parameters, or an error after `timeoutMs`; the timer is cleared either way. */
+  async waitForCallback(timeoutMs: number): Promise<URLSearchParams> {
+    // Named now: once the listener has closed it has no port to name.
+    const where = this.redirectUri;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.#callback,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no redirect reached the CLI on ${where} within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): Promise<void> {
@@ -113,7 +128,7 @@ export class DesktopCliClient {
           await this.page.goto(authorizationUrl(this.options.authorizationEndpoint, client, pkce, receiver.redirectUri));
         });
 
-        await this.identityProvider.signIn(account, this.options.codes);
+        await this.identityProvider.signIn(account, this.options.codes, () => Promise.resolve(receiver.received));
         const params = await receiver.waitForCallback(20_000);
         return await journeyStep('Exchange the code from the CLI', async () => {
           return completeNativeSignIn(this.options, params, pkce, receiver.redirectUri);

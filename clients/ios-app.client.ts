@@ -29,7 +29,9 @@ export class IosAppClient {
       // The in-app browser hands a redirect to the app's custom scheme over to the app instead of
       // loading it: the identity provider's redirecting responses are read here first.
       let resolveRedirect: (location: URL) => void = () => undefined;
+      let redirected = false;
       const redirect = new Promise<URL>((resolve) => (resolveRedirect = resolve));
+      void redirect.then(() => (redirected = true));
       const idpOrigin = new URL(this.options.authorizationEndpoint).origin;
       const resumePrefix = `${this.options.authorizationEndpoint.replace(/\/$/, '')}/`;
       await this.page.route(`${idpOrigin}/**`, async (route) => {
@@ -57,13 +59,14 @@ export class IosAppClient {
         await this.page.goto(authorizationUrl(this.options.authorizationEndpoint, client, pkce));
       });
 
-      await this.identityProvider.signIn(account, this.options.codes);
+      await this.identityProvider.signIn(account, this.options.codes, () => Promise.resolve(redirected));
+      let timer: NodeJS.Timeout | undefined;
       const location = await Promise.race([
         redirect,
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('the sign-in never handed a redirect back to the app within 20 s')), 20_000).unref(),
-        ),
-      ]);
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the sign-in never handed a redirect back to the app within 20 s')), 20_000);
+        }),
+      ]).finally(() => clearTimeout(timer));
       return journeyStep('Exchange the code through the mobile gateway', async () => {
         return completeNativeSignIn(this.options, location.searchParams, pkce);
       });

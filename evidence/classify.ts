@@ -96,6 +96,7 @@ function exchangeFacts(exchange: ExchangeEvidence | undefined): string {
   if (!exchange) return 'no token response was seen';
   const parts = [`the token endpoint answered ${exchange.status || 'nothing'}`];
   if (exchange.error) parts.push(exchange.errorDescription ? `${exchange.error} "${exchange.errorDescription}"` : exchange.error);
+  else if (exchange.errorDescription) parts.push(`with ${exchange.errorDescription}`);
   const hints = [
     exchange.requestId && `request_id ${exchange.requestId}`,
     exchange.node && `node ${exchange.node}`,

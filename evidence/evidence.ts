@@ -4,11 +4,12 @@
  * client's clock), its journey steps and how it ended. Nothing secret is ever stored: no code,
  * verifier, token, password, TOTP secret or cookie, and no URL query.
  */
-import type { Page, Request, Response } from '@playwright/test';
+import type { APIResponse, Page } from '@playwright/test';
 import type { Cell } from '../matrix/cells.ts';
 import type { Classification, ExchangeEvidence, FailureEvidence } from './classify.ts';
 import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
 import { Timeline } from '../pages/timeline.ts';
+import { secrets } from './secrets.ts';
 import type { TokenExchangeRecord } from '../clients/oauth.ts';
 
 export interface TokenExchangeEvidence extends ExchangeEvidence {
@@ -35,26 +36,33 @@ export interface EvidenceReport {
   classification: Classification | undefined;
 }
 
-const JWT = /eyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]*/g;
-const SECRET_PARAMS = /\b(code|code_verifier|access_token|id_token|refresh_token|password|state|nonce)=([^&\s"]+)/gi;
-
-/** Belt and braces: strips anything shaped like a token or a secret parameter from a string. */
-export function redactText(text: string): string {
-  return text.replace(JWT, '[redacted-jwt]').replace(SECRET_PARAMS, '$1=[redacted]');
-}
-
-function redactDeep<T>(value: T): T {
-  if (typeof value === 'string') return redactText(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [
-        key,
-        /cookie|authorization|secret|password|token$/i.test(key) ? '[redacted]' : redactDeep(item),
-      ]),
-    ) as T;
+/**
+ * The OAuth error of a failed exchange: `error` and `error_description` from a JSON body; for a
+ * body that is not JSON (a proxy's HTML 502 page), its content type and title or first words.
+ */
+export function errorFields(body: string, contentType: string | undefined): Pick<ExchangeEvidence, 'error' | 'errorDescription'> {
+  try {
+    const json = JSON.parse(body) as { error?: unknown; error_description?: unknown };
+    if (json && typeof json === 'object') {
+      return {
+        ...(typeof json.error === 'string' ? { error: json.error } : {}),
+        ...(typeof json.error_description === 'string' ? { errorDescription: json.error_description } : {}),
+      };
+    }
+  } catch {
+    // Not JSON: summarised below.
   }
-  return value;
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
+  const words = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120);
+  const summary = title || words;
+  const type = contentType?.split(';')[0]?.trim();
+  return {
+    errorDescription: `${type ? `a ${type} body` : 'a body of no declared type'}, not JSON${summary ? `: "${summary}"` : ' (empty)'}`,
+  };
 }
 
 const pathOnly = (url: string) => {
@@ -70,69 +78,61 @@ export class EvidenceRecorder {
   /** The target answered 429 to some request of this sign-in (a page, the token exchange). */
   rateLimited = false;
   #callbackAt: number | undefined;
-  readonly #pending = new Map<Request, { startedAt: number }>();
-  readonly #reading = new Set<Promise<void>>();
 
   constructor(
     private readonly tokenExchange: { url: RegExp; method: string },
     private readonly callbackPrefix: string,
   ) {}
 
-  /** Watches a page's traffic for the token exchange and the moment the code reached the app. */
-  watch(page: Page): void {
+  /**
+   * Watches a page for the token exchange and the moment the code reached the app. The exchange is
+   * captured at the network layer — the request is fetched here and its response handed to the
+   * page — so its status, headers and error body are kept even when the app navigates away the
+   * instant it fails. A successful response holds the tokens: only an error body is read.
+   */
+  async watch(page: Page): Promise<void> {
     page.on('request', (request) => {
-      const url = request.url();
-      if (url.startsWith(this.callbackPrefix)) this.#callbackAt = Date.now();
-      if (request.method() === this.tokenExchange.method && this.tokenExchange.url.test(url))
-        this.#pending.set(request, { startedAt: Date.now() });
+      if (request.url().startsWith(this.callbackPrefix)) this.#callbackAt = Date.now();
     });
     page.on('response', (response) => {
       if (response.status() === 429) this.rateLimited = true;
-      const reading = this.#onResponse(response).finally(() => this.#reading.delete(reading));
-      this.#reading.add(reading);
     });
-    page.on('requestfailed', (request) => {
-      const pending = this.#pending.get(request);
-      if (!pending) return;
-      this.#pending.delete(request);
-      this.exchanges.push({
-        endpoint: pathOnly(request.url()),
-        method: request.method(),
-        startedAt: new Date(pending.startedAt).toISOString(),
-        status: 0,
-        error: 'network_error',
-        errorDescription: request.failure()?.errorText,
-        durationMs: Date.now() - pending.startedAt,
-        codeAgeMs: this.#callbackAt === undefined ? undefined : pending.startedAt - this.#callbackAt,
-      });
+    await page.context().route(this.tokenExchange.url, async (route) => {
+      const request = route.request();
+      if (request.method() !== this.tokenExchange.method) return route.fallback();
+      const startedAt = Date.now();
+      const codeAgeMs = this.#callbackAt === undefined ? undefined : startedAt - this.#callbackAt;
+      const base = { endpoint: pathOnly(request.url()), method: request.method(), startedAt: new Date(startedAt).toISOString(), codeAgeMs };
+      let response: APIResponse;
+      try {
+        response = await route.fetch();
+      } catch (error) {
+        this.exchanges.push({
+          ...base,
+          status: 0,
+          error: 'network_error',
+          errorDescription: (error as Error).message.split('\n')[0],
+          durationMs: Date.now() - startedAt,
+        });
+        await route.abort('failed').catch(() => undefined);
+        return;
+      }
+      const headers = response.headers();
+      const entry: TokenExchangeEvidence = {
+        ...base,
+        status: response.status(),
+        requestId: headers['x-request-id'],
+        serverDate: headers.date,
+        via: headers.via,
+        node: headers['x-lab-node'],
+        entry: headers['x-lab-entry'],
+        durationMs: Date.now() - startedAt,
+      };
+      if (response.status() === 429) this.rateLimited = true;
+      if (response.status() >= 400) Object.assign(entry, errorFields(await response.text().catch(() => ''), headers['content-type']));
+      this.exchanges.push(entry);
+      await route.fulfill({ response }).catch(() => undefined);
     });
-  }
-
-  async #onResponse(response: Response): Promise<void> {
-    const pending = this.#pending.get(response.request());
-    if (!pending) return;
-    this.#pending.delete(response.request());
-    const headers = response.headers();
-    const entry: TokenExchangeEvidence = {
-      endpoint: pathOnly(response.url()),
-      method: response.request().method(),
-      startedAt: new Date(pending.startedAt).toISOString(),
-      status: response.status(),
-      requestId: headers['x-request-id'],
-      serverDate: headers.date,
-      via: headers.via,
-      node: headers['x-lab-node'],
-      entry: headers['x-lab-entry'],
-      durationMs: Date.now() - pending.startedAt,
-      codeAgeMs: this.#callbackAt === undefined ? undefined : pending.startedAt - this.#callbackAt,
-    };
-    this.exchanges.push(entry);
-    // A successful response holds the tokens: only an error body is read, and only its error fields.
-    if (response.status() >= 400) {
-      const body = (await response.json().catch(() => ({}))) as { error?: unknown; error_description?: unknown };
-      if (typeof body.error === 'string') entry.error = body.error;
-      if (typeof body.error_description === 'string') entry.errorDescription = body.error_description;
-    }
   }
 
   /** A native client's own exchange, made outside the browser. */
@@ -155,9 +155,9 @@ export class EvidenceRecorder {
     });
   }
 
-  /** Waits until every token response seen so far has been read. */
+  /** Every exchange is recorded before its response reaches the page: nothing is left to read. */
   async settled(): Promise<void> {
-    await Promise.all(this.#reading);
+    await Promise.resolve();
   }
 
   get lastExchange(): TokenExchangeEvidence | undefined {
@@ -181,7 +181,7 @@ export class EvidenceRecorder {
   }
 
   report(meta: { cell: EvidenceReport['cell']; profile: string; engine: string }): EvidenceReport {
-    return redactDeep({
+    return secrets.scrubDeep({
       ...meta,
       exchanges: this.exchanges,
       steps: this.timeline.entries,

@@ -1,13 +1,14 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { SecondFactorChannel, TargetProfile } from '../targets/profile.ts';
 import { EmailPage } from './email.page.ts';
-import { buttonLocator } from './locate.ts';
+import { PassThroughPage } from './pass-through.page.ts';
 import { PasswordPage } from './password.page.ts';
 import { SecondFactorPage } from './second-factor.page.ts';
-import { journeyStep } from './timeline.ts';
 
 export interface JourneyAccount {
   email: string;
+  /** A user name, for a provider whose identifier screen asks for one (screens.email.value: "login"). */
+  login?: string | null | undefined;
   password: string;
   phone: string | null;
   totpSecret: string | null;
@@ -15,67 +16,238 @@ export interface JourneyAccount {
 
 /** Where one-time codes come from: an authenticator (TOTP), a phone or a mailbox. */
 export interface CodeSource {
-  /** Marks the start of a sign-in that will ask for a `channel` code: one sent from now on is this sign-in's. */
+  /** Marks the start of a sign-in that may ask for a `channel` code: one sent from now on is this sign-in's. */
   beginSignIn?(account: JourneyAccount, channel: SecondFactorChannel): Promise<void>;
   codeFor(account: JourneyAccount, channel: SecondFactorChannel): Promise<string>;
 }
 
-export function secondFactorChannel(account: Pick<JourneyAccount, 'phone' | 'totpSecret'>): SecondFactorChannel {
-  if (account.totpSecret) return 'totp';
-  if (account.phone) return 'sms';
-  return 'email';
+/**
+ * The channel a provider that sends codes by `channels` uses for this account: its authenticator
+ * when it has one, else its phone, else its mailbox. Undefined when the account has no way to
+ * receive a code from this provider.
+ */
+export function secondFactorChannel(
+  account: Pick<JourneyAccount, 'phone' | 'totpSecret'>,
+  channels: readonly SecondFactorChannel[] = ['totp', 'sms', 'email'],
+): SecondFactorChannel | undefined {
+  if (account.totpSecret && channels.includes('totp')) return 'totp';
+  if (account.phone && channels.includes('sms')) return 'sms';
+  if (channels.includes('email')) return 'email';
+  return undefined;
 }
 
 /** The identity provider's screens as its target profile describes them. */
 export type ProviderProfile = Pick<TargetProfile, 'screens' | 'identityProvider'>;
 
-/** The identity provider's screens in the order a user meets them: email, password, second factor, consent. */
+/** A screen of the provider the journey can recognise and act on. */
+export type ProviderScreen =
+  | { kind: 'identifier'; withPassword: boolean }
+  | { kind: 'password' }
+  | { kind: 'second-factor' }
+  | { kind: 'pass-through'; page: PassThroughPage };
+
+/** What a sign-in stopped on: the profile's name for it and the page's own words, for the failure message. */
+export class LoginStepError extends Error {
+  constructor(
+    /** Why the journey stopped. */
+    readonly reason: 'unknown-screen' | 'step-refused' | 'screen-repeated' | 'no-code-channel',
+    /** The screen it stopped on, when it knew it. */
+    readonly screen: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LoginStepError';
+  }
+}
+
+/** How often one screen may come back before the journey calls it a loop. */
+const MAX_VISITS_PER_SCREEN = 3;
+
+const screenName = (screen: ProviderScreen) => (screen.kind === 'pass-through' ? screen.page.title : screen.kind);
+
+/**
+ * The identity provider's screens, met in whatever order the provider shows them: the journey
+ * recognises the screen that is showing, acts on it, and goes on until the client says it is done
+ * (the app shows signed-in or its error page; a native client caught its redirect). A second
+ * factor, consent or an interstitial is handled when it appears and only then. A screen the
+ * profile does not describe stops the run with what the page shows.
+ */
 export class IdentityProviderScreens {
   readonly email: EmailPage;
   readonly password: PasswordPage;
   readonly secondFactor: SecondFactorPage | undefined;
-  readonly consentButton: Locator | undefined;
+  readonly consent: PassThroughPage | undefined;
+  readonly interstitials: PassThroughPage[];
+  readonly alert: Locator;
 
   constructor(
     private readonly page: Page,
     private readonly profile: ProviderProfile,
   ) {
     const { screens } = profile;
-    this.email = new EmailPage(page, screens.email);
-    this.password = new PasswordPage(page, screens.password);
-    this.secondFactor = screens.secondFactor ? new SecondFactorPage(page, screens.secondFactor) : undefined;
-    this.consentButton = screens.consent ? buttonLocator(page, screens.consent.submit) : undefined;
+    this.email = new EmailPage(page, screens.email, screens.typing);
+    this.password = new PasswordPage(page, screens.password, screens.typing);
+    this.secondFactor = screens.secondFactor ? new SecondFactorPage(page, screens.secondFactor, screens.typing) : undefined;
+    this.consent = screens.consent ? new PassThroughPage(page, 'Confirm consent', screens.consent) : undefined;
+    this.interstitials = screens.interstitials.map((screen) => new PassThroughPage(page, `Pass "${screen.name}"`, screen));
+    this.alert = page.getByRole('alert');
   }
 
-  async signIn(account: JourneyAccount, codes: CodeSource): Promise<void> {
-    // Only a target with a second-factor screen sends codes: no inbox is touched otherwise.
-    const channel = this.secondFactor ? secondFactorChannel(account) : undefined;
-    if (channel) await codes.beginSignIn?.(account, channel);
-    await this.email.submitEmail(account.email);
-    await this.password.submitPassword(account.password);
-    if (this.secondFactor && channel) await this.secondFactor.submitCode(channel, () => codes.codeFor(account, channel));
-    await this.confirmConsentIfAsked();
+  /** The provider screen showing now, if any; the most specific first. */
+  async recognise(): Promise<ProviderScreen | undefined> {
+    if (this.secondFactor && (await this.secondFactor.isShown())) return { kind: 'second-factor' };
+    if (await this.email.isShown()) return { kind: 'identifier', withPassword: await this.password.isShown() };
+    if (await this.password.isShown()) return { kind: 'password' };
+    if (this.consent && (await this.consent.isShown())) return { kind: 'pass-through', page: this.consent };
+    for (const interstitial of this.interstitials) if (await interstitial.isShown()) return { kind: 'pass-through', page: interstitial };
+    return undefined;
   }
 
-  /** Where the provider shows a consent screen, confirms it; done once the browser leaves the provider. */
-  private async confirmConsentIfAsked(): Promise<void> {
-    const consent = this.consentButton;
-    if (!consent) return;
-    const issuerOrigin = new URL(this.profile.identityProvider.issuer).origin;
-    const onProvider = () => {
-      try {
-        return new URL(this.page.url()).origin === issuerOrigin;
-      } catch {
-        return false;
-      }
-    };
-    await expect
-      .poll(async () => (await consent.isVisible()) || !onProvider(), { message: 'the consent screen or the way back to the app' })
-      .toBe(true);
-    if (await consent.isVisible()) {
-      await journeyStep('Confirm consent', async () => {
-        await consent.click();
-      });
+  /**
+   * Signs `account` in, screen by screen, until `done()` says the client has what it waited for.
+   * Codes are asked of `codes` only when a second-factor screen appears.
+   */
+  async signIn(account: JourneyAccount, codes: CodeSource, done: () => Promise<boolean>): Promise<void> {
+    // Where codes may come by message, the inbox's place is marked before anything is sent.
+    const expected = this.secondFactor ? secondFactorChannel(account, this.profile.screens.secondFactor?.channels) : undefined;
+    if (expected && expected !== 'totp') await codes.beginSignIn?.(account, expected);
+    const visits = new Map<string, number>();
+    for (;;) {
+      const screen = await this.#next(done);
+      if (screen === 'done') return;
+      const name = screenName(screen);
+      const visit = (visits.get(name) ?? 0) + 1;
+      visits.set(name, visit);
+      if (visit > MAX_VISITS_PER_SCREEN)
+        throw new LoginStepError(
+          'screen-repeated',
+          name,
+          `the ${name} screen came back ${visit} times at ${this.#where()}; the provider does not move on`,
+        );
+      await this.#act(screen, account, codes);
+      await this.#leave(screen, name);
     }
+  }
+
+  async #act(screen: ProviderScreen, account: JourneyAccount, codes: CodeSource): Promise<void> {
+    switch (screen.kind) {
+      case 'identifier': {
+        const byLogin = this.profile.screens.email.value === 'login';
+        const identifier = byLogin ? account.login : account.email;
+        if (!identifier)
+          throw new LoginStepError(
+            'no-code-channel',
+            'identifier',
+            `account ${account.email} has no login, which this provider asks for (screens.email.value: "login")`,
+          );
+        await this.email.submitEmail(identifier, byLogin ? 'Enter the user name' : 'Enter the email address');
+        if (screen.withPassword) await this.password.submitPassword(account.password);
+        return;
+      }
+      case 'password':
+        return this.password.submitPassword(account.password);
+      case 'second-factor': {
+        const channels = this.profile.screens.secondFactor?.channels ?? [];
+        const channel = secondFactorChannel(account, channels);
+        if (!channel || !this.secondFactor) {
+          throw new LoginStepError(
+            'no-code-channel',
+            'second-factor',
+            `the provider asked account ${account.email} for a one-time code by ${channels.join(' or ')}, and the account has no way to receive one (give it a totpSecret or a phone in ACCOUNTS_FILE)`,
+          );
+        }
+        return this.secondFactor.submitCode(channel, () => codes.codeFor(account, channel));
+      }
+      case 'pass-through':
+        return screen.page.pass();
+    }
+  }
+
+  /** Waits for the screen just acted on to go; if it stays with an alert, the provider refused the step. */
+  async #leave(screen: ProviderScreen, name: string): Promise<void> {
+    const marker =
+      screen.kind === 'identifier'
+        ? this.email.emailField
+        : screen.kind === 'password'
+          ? this.password.passwordField
+          : screen.kind === 'second-factor'
+            ? (this.secondFactor?.codeField ?? this.password.passwordField)
+            : screen.page.marker.first();
+    let refused: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          if (!(await marker.isVisible().catch(() => false))) return true;
+          const alert = (await this.alert.allTextContents().catch(() => [])).map((text) => text.trim()).find(Boolean);
+          refused = alert;
+          return alert !== undefined;
+        },
+        { message: `the ${name} screen to give way`, intervals: [0, 25, 50, 100] },
+      )
+      .toBe(true);
+    if (refused && (await marker.isVisible().catch(() => false)))
+      throw new LoginStepError('step-refused', name, `the provider refused the ${name} step at ${this.#where()}, saying "${refused}"`);
+  }
+
+  /** The next thing to act on, or 'done'; a page nobody described stops the run with what it shows. */
+  async #next(done: () => Promise<boolean>): Promise<ProviderScreen | 'done'> {
+    let found: ProviderScreen | 'done' | undefined;
+    try {
+      await expect
+        .poll(
+          async () => {
+            found = (await done()) ? 'done' : await this.recognise();
+            return found !== undefined;
+          },
+          { message: 'a screen the target profile describes', intervals: [0, 25, 50, 100] },
+        )
+        .toBe(true);
+    } catch {
+      throw new LoginStepError('unknown-screen', undefined, await this.#describePage());
+    }
+    return found ?? 'done';
+  }
+
+  #where(): string {
+    try {
+      const url = new URL(this.page.url());
+      return `${url.origin}${url.pathname}`;
+    } catch {
+      return 'an unknown page';
+    }
+  }
+
+  /** What a user would see on a screen nobody described: headings, fields, buttons, alerts. */
+  async #describePage(): Promise<string> {
+    const texts = async (locator: Locator) =>
+      (await locator.allTextContents().catch(() => [])).map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean);
+    const names = async (locator: Locator) =>
+      (
+        await locator
+          .evaluateAll((elements) =>
+            elements.map(
+              (element) =>
+                element.getAttribute('aria-label') ??
+                (element.id ? document.querySelector(`label[for="${CSS.escape(element.id)}"]`)?.textContent : null) ??
+                element.getAttribute('placeholder') ??
+                element.getAttribute('name') ??
+                element.textContent ??
+                '',
+            ),
+          )
+          .catch(() => [] as string[])
+      )
+        .map((text) => text.replace(/\s+/g, ' ').trim())
+        .filter(Boolean);
+    const list = (items: string[]) => (items.length ? items.map((item) => `"${item}"`).join(', ') : 'none');
+    const headings = await texts(this.page.getByRole('heading'));
+    const buttons = await names(this.page.getByRole('button'));
+    const fields = await names(this.page.locator('input:not([type=hidden]), select, textarea'));
+    const alerts = await texts(this.alert);
+    return [
+      `no screen the target profile describes is showing at ${this.#where()}`,
+      `headings: ${list(headings)}; fields: ${list(fields)}; buttons: ${list(buttons)}${alerts.length ? `; alerts: ${list(alerts)}` : ''}`,
+      'describe this screen in the profile (screens.*, screens.interstitials), or see `npm run doctor`',
+    ].join(' — ');
   }
 }

@@ -49,55 +49,32 @@ export class LoginJourney {
       if (!retry) throw new Error('the target profile names no retry button on the error page (error.retry)');
       await retry.click();
       await expect(retry).toBeHidden();
-      const next = await this.waitFor(['email', 'signed-in', 'error']);
-      if (next === 'email') return this.completeAtIdentityProvider(account);
-      return this.outcome();
+      return this.completeAtIdentityProvider(account);
     });
   }
 
+  /** Goes through whichever provider screens show, until the app shows signed-in or its error page. */
   private async completeAtIdentityProvider(account: JourneyAccount): Promise<JourneyOutcome> {
-    await this.identityProvider.signIn(account, this.codes);
+    await this.identityProvider.signIn(account, this.codes, async () => (await this.landed()) !== undefined);
     return this.outcome();
   }
 
-  private async state(): Promise<'email' | 'signed-in' | 'error' | 'pending'> {
+  private async landed(): Promise<'signed-in' | 'error' | undefined> {
     if (await this.home.isShown()) return 'signed-in';
     if (await this.error.isShown()) return 'error';
-    if (await this.email.emailField.isVisible()) return 'email';
-    return 'pending';
-  }
-
-  /**
-   * Waits until the page is in one of `states`: on the states' visible markers where the profile
-   * names them (a web-first assertion), else by checking the page's URL and markers in a bounded poll.
-   */
-  private async waitFor<S extends 'email' | 'signed-in' | 'error'>(states: readonly S[]): Promise<S> {
-    const markers = states.map((state) =>
-      state === 'email' ? this.email.emailField : state === 'signed-in' ? this.home.marker : this.error.marker,
-    );
-    const allMarked = markers.every((marker) => marker !== undefined);
-    const urlOnly = this.home.recognisedByUrl || this.error.recognisedByUrl;
-    if (allMarked && !urlOnly) {
-      const [first, ...rest] = markers.filter((marker) => marker !== undefined);
-      if (first) await expect(rest.reduce((union, marker) => union.or(marker), first).first()).toBeVisible();
-    }
-    let seen: string = 'pending';
-    await expect
-      .poll(
-        async () => {
-          seen = await this.state();
-          return (states as readonly string[]).includes(seen);
-        },
-        { message: `the app to show one of: ${states.join(', ')}`, intervals: [50, 100, 250] },
-      )
-      .toBe(true);
-    return seen as S;
+    return undefined;
   }
 
   /** Waits for the app to land on either the signed-in state or its error page, and reads which. */
   async outcome(): Promise<JourneyOutcome> {
     return journeyStep('Wait for the app to finish signing in', async () => {
-      const landed = await this.waitFor(['signed-in', 'error']);
+      let landed: 'signed-in' | 'error' | undefined;
+      await expect
+        .poll(async () => (landed = await this.landed()), {
+          message: 'the app to show signed-in or its error page',
+          intervals: [0, 25, 50, 100],
+        })
+        .toBeDefined();
       if (landed === 'signed-in') return { kind: 'signed-in' as const, ...(await this.home.read()) };
       return { kind: 'error' as const, details: await this.error.read() };
     });

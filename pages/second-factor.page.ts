@@ -1,17 +1,25 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { SecondFactorChannel, TargetProfile } from '../targets/profile.ts';
 import { buttonLocator, fieldLocator } from './locate.ts';
-import { fillSecret } from './secret-input.ts';
 import { journeyStep } from './timeline.ts';
+import { typeInto, type Typing } from './typing.ts';
 
 /** The second-factor screen: a one-time code from an authenticator app, a text message or an email. */
 export class SecondFactorPage {
   readonly codeField: Locator;
   readonly continueButton: Locator;
 
-  constructor(page: Page, screen: NonNullable<TargetProfile['screens']['secondFactor']>) {
+  constructor(
+    page: Page,
+    screen: NonNullable<TargetProfile['screens']['secondFactor']>,
+    private readonly typing: Typing = 'fill',
+  ) {
     this.codeField = fieldLocator(page, screen.field);
     this.continueButton = buttonLocator(page, screen.submit);
+  }
+
+  async isShown(): Promise<boolean> {
+    return this.codeField.isVisible();
   }
 
   async waitUntilShown(): Promise<void> {
@@ -22,7 +30,7 @@ export class SecondFactorPage {
   async submitCode(channel: SecondFactorChannel, code: () => Promise<string>): Promise<void> {
     await journeyStep(`Enter the verification code (${channel})`, async () => {
       await this.waitUntilShown();
-      await fillSecret(this.codeField, await code());
+      await typeInto(this.codeField, await code(), this.typing);
       await this.continueButton.click();
     });
   }

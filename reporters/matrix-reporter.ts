@@ -100,7 +100,13 @@ export default class MatrixReporter implements Reporter {
     };
   }
 
-  async onEnd(result: FullResult): Promise<void> {
+  /**
+   * Writes the summary and, when tests were run and not one of them executed (every cell skipped,
+   * or nothing selected), fails the run: a run that tested nothing is not green. A run that
+   * reported no test at all (`--list`, or a run that died before its first test) writes nothing.
+   */
+  async onEnd(result: FullResult): Promise<{ status: FullResult['status'] } | undefined> {
+    if (this.#results.size === 0) return undefined;
     const results = [...this.#results].map(([test, attempts]) => this.#cellResult(test, attempts));
     const summary = summarize(results, {
       tier: this.#options.tier,
@@ -118,6 +124,14 @@ export default class MatrixReporter implements Reporter {
     process.stdout.write(`${renderConsole(summary)}\n`);
     this.#writeAllureEnvironment();
     await Promise.resolve();
+    if (results.every((cell) => cell.status === 'skipped') && result.status === 'passed') {
+      const reasons = [...new Set(results.map((cell) => cell.skipReason ?? 'no reason given'))];
+      process.stderr.write(
+        `authmatrix: no test ran: all ${results.length} were skipped (${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''}); failing the run, since it tested nothing\n`,
+      );
+      return { status: 'failed' };
+    }
+    return undefined;
   }
 
   #writeAllureEnvironment(): void {

@@ -1,6 +1,7 @@
 /**
  * `npm run gate`: exits non-zero when the last run (or merged runs) holds any token_exchange_failed,
- * red or intermittent, so a CI job fails on it. Reads reports/matrix-summary.json.
+ * red or intermittent, or ran no matrix cell at all, so a CI job fails on it. Reads
+ * reports/matrix-summary.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -16,6 +17,13 @@ interface Cell {
   earlierFailures?: { category: string; cause?: string }[];
 }
 const summary = JSON.parse(readFileSync(file, 'utf8')) as { cells: Cell[]; others: Cell[] };
+const ran = summary.cells.filter((cell) => cell.status !== 'skipped').length;
+if (ran === 0) {
+  process.stderr.write(
+    `gate: no matrix cell ran in ${file} (${summary.cells.length} listed, all skipped or none selected): a run that tested nothing passes no gate\n`,
+  );
+  process.exit(1);
+}
 const hits = [...summary.cells, ...summary.others].filter(
   (cell) =>
     (cell.status === 'failed' && cell.classification?.category === 'token_exchange_failed') ||
@@ -28,6 +36,6 @@ for (const hit of hits) {
   );
 }
 process.stdout.write(
-  `gate: ${hits.length ? `${hits.length} token_exchange_failed` : 'no token_exchange_failed'} in ${summary.cells.length} cells\n`,
+  `gate: ${hits.length ? `${hits.length} token_exchange_failed` : 'no token_exchange_failed'} in ${ran} cells that ran\n`,
 );
 process.exit(hits.length ? 1 : 0);

@@ -20,9 +20,11 @@ export function labProfile(lab: LabDescription, tokenEndpoint: string): TargetPr
       sessionCookies: ['_session', '_session.sig', '_session.legacy', '_session.legacy.sig'],
     },
     screens: {
-      email: { field: { label: 'Email address' }, submit: 'Continue' },
+      typing: 'fill',
+      email: { field: { label: 'Email address' }, submit: 'Continue', value: 'email' },
       password: { field: { label: 'Password' }, submit: 'Continue' },
       secondFactor: { field: { label: 'Verification code' }, submit: 'Continue', channels: ['totp', 'sms', 'email'] },
+      interstitials: [],
     },
     signedIn: {
       visible: { heading: "You're signed in" },

@@ -30,6 +30,17 @@ export type Visible = { heading: TextMatch } | { text: TextMatch };
  */
 export type Reader = { role: 'status' | 'heading' | 'paragraph' | 'cell'; name: TextMatch } | { text: RegExp };
 
+/** One thing a user does on a consent or interstitial screen: a button or link clicked, a checkbox set. */
+export type ScreenAction = { click: TextMatch } | { link: TextMatch } | { check: TextMatch } | { uncheck: TextMatch };
+
+/** A screen met on the way that is not a credential screen: consent, "Stay signed in?", an account picker. */
+export interface PassThroughScreen {
+  /** What marks the screen; for consent, by default its first button or link. */
+  recognise: Visible | { button: TextMatch } | { link: TextMatch };
+  /** What to do there, in order. */
+  steps: ScreenAction[];
+}
+
 export interface NativeClientProfile {
   clientId: string;
   redirectUri: string;
@@ -55,13 +66,24 @@ export interface TargetProfile {
     sessionCookies: string[];
   };
   screens: {
-    /** The email (or login) field. Without `submit`, the password field is on the same screen. */
-    email: { field: FieldRef; submit?: TextMatch };
+    /** How fields are typed: `fill` (the default) or `keys`, key by key, for a page that needs key events. */
+    typing: 'fill' | 'keys';
+    /**
+     * The identifier screen: the account's email address, or (`value: "login"`) its `login` from
+     * ACCOUNTS_FILE, for a provider that asks for a user name. Without `submit`, the password
+     * field is on the same screen.
+     */
+    email: { field: FieldRef; submit?: TextMatch; value: 'email' | 'login' };
     password: { field: FieldRef; submit: TextMatch };
-    /** Absent when the target never asks for a second factor. */
+    /**
+     * The second factor, handled when the provider shows it (to every account, or to enrolled
+     * ones only); `channels` are the ways it sends codes. Absent when it never asks.
+     */
     secondFactor?: { field: FieldRef; submit: TextMatch; channels: SecondFactorChannel[] };
-    /** A consent screen, confirmed when it is shown. */
-    consent?: { submit: TextMatch };
+    /** A consent screen, passed through when it is shown. */
+    consent?: PassThroughScreen;
+    /** Optional screens ("Stay signed in?", an account picker), each passed through when it is shown. */
+    interstitials: (PassThroughScreen & { name: string })[];
   };
   signedIn: {
     url?: RegExp;
@@ -126,6 +148,26 @@ const ReaderSchema = z.union([
   z.strictObject({ role: z.enum(['status', 'heading', 'paragraph', 'cell']), name: Text }),
   z.strictObject({ text: Regex }),
 ]);
+const Action = z.union([
+  z.strictObject({ click: Text }),
+  z.strictObject({ link: Text }),
+  z.strictObject({ check: Text }),
+  z.strictObject({ uncheck: Text }),
+]);
+const Recognise = z.union([VisibleSchema, z.strictObject({ button: Text }), z.strictObject({ link: Text })]);
+const PassThrough = z.strictObject({ recognise: Recognise, steps: z.array(Action).min(1) });
+/** Consent: `{submit}` (one button), or screens with any steps; recognised by default by its first button or link. */
+const Consent = z
+  .union([z.strictObject({ submit: Text }), z.strictObject({ recognise: Recognise.optional(), steps: z.array(Action).min(1) })])
+  .transform((consent): { recognise: z.infer<typeof Recognise>; steps: z.infer<typeof Action>[] } | undefined => {
+    if ('submit' in consent) return { recognise: { button: consent.submit }, steps: [{ click: consent.submit }] };
+    const first = consent.steps.find((step) => 'click' in step || 'link' in step);
+    const recognise =
+      consent.recognise ??
+      (first && 'click' in first ? { button: first.click } : first && 'link' in first ? { link: first.link } : undefined);
+    return recognise ? { recognise, steps: consent.steps } : undefined;
+  })
+  .refine((consent) => consent !== undefined, 'consent needs `recognise`, or a step that clicks a button or link to recognise it by');
 const HttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const Native = z.strictObject({
   clientId: z.string().min(1),
@@ -143,10 +185,12 @@ const ProfileSchema = z
     startLogin: z.union([z.strictObject({ button: Text }), z.strictObject({ link: Text }), z.strictObject({ url: HttpUrl })]),
     identityProvider: z.strictObject({ issuer: HttpUrl, sessionCookies: z.array(z.string().min(1)).default([]) }),
     screens: z.strictObject({
-      email: z.strictObject({ field: Field, submit: Text.optional() }),
+      typing: z.enum(['fill', 'keys']).default('fill'),
+      email: z.strictObject({ field: Field, submit: Text.optional(), value: z.enum(['email', 'login']).default('email') }),
       password: z.strictObject({ field: Field, submit: Text }),
       secondFactor: z.strictObject({ field: Field, submit: Text, channels: z.array(z.enum(['totp', 'sms', 'email'])).min(1) }).optional(),
-      consent: z.strictObject({ submit: Text }).optional(),
+      consent: Consent.optional(),
+      interstitials: z.array(PassThrough.extend({ name: z.string().min(1) })).default([]),
     }),
     signedIn: z
       .strictObject({
@@ -217,6 +261,7 @@ export function parseTargetProfile(text: string, file: string, env: Record<strin
 /** Profiles shipped with the suite, by name; TARGET may also be the path of a profile JSON file. */
 export const SHIPPED_PROFILES: Record<string, string> = {
   'oidc-dev': 'targets/oidc-dev.json',
+  'react-idp': 'targets/react-idp.json',
 };
 
 export function profileFileFor(target: string): string | undefined {
@@ -233,4 +278,30 @@ export function loadTargetProfile(file: string, env: Record<string, string | und
     throw new TargetProfileError(file, [`it cannot be read: ${(error as Error).message}`]);
   }
   return parseTargetProfile(text, file, env);
+}
+
+/**
+ * The profile's JSON Schema, generated from the schema the suite validates with (what a profile
+ * file may hold, before `${NAME}` substitution): shipped as targets/profile.schema.json so that
+ * editors complete and check profiles that name it in `$schema`.
+ */
+export function profileJsonSchema(): Record<string, unknown> {
+  // A URL in a profile may be `${BASE_URL}/`, substituted only when it is read: no format is asserted.
+  const withoutFormats = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(withoutFormats)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([key]) => key !== 'format')
+              .map(([key, item]) => [key, withoutFormats(item)]),
+          )
+        : value;
+  const schema = withoutFormats(z.toJSONSchema(ProfileSchema, { io: 'input', unrepresentable: 'any' })) as Record<string, unknown>;
+  return {
+    ...schema,
+    $id: 'https://authmatrix.invalid/targets/profile.schema.json',
+    title: 'authmatrix target profile',
+    description: 'A login deployment as the authmatrix suite sees it: see the README, "Point it at your deployment", for every field.',
+  };
 }

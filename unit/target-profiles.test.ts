@@ -10,6 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { startExampleTarget } from '../examples/oidc-dev/server.ts';
 import { loadTargetProfile, parseTargetProfile, TargetProfileError } from '../targets/profile.ts';
+import { PROFILE_SCHEMA_FILE, renderProfileSchema } from '../scripts/profile-schema.ts';
 import { labProfile } from '../targets/lab.ts';
 import type { LabDescription } from '../targets/lab-admin.ts';
 import { scanRun } from './artifact-scan.ts';
@@ -22,13 +23,46 @@ interface AllureResult {
 }
 
 const EXAMPLE = readFileSync('targets/oidc-dev.json', 'utf8');
+
+test('the shipped JSON Schema is the one the profile schema generates (npm run profile:schema)', () => {
+  assert.equal(readFileSync(PROFILE_SCHEMA_FILE, 'utf8'), renderProfileSchema());
+  const schema = JSON.parse(renderProfileSchema()) as { properties: Record<string, { properties?: Record<string, unknown> }> };
+  assert.ok(schema.properties.screens?.properties?.interstitials, 'it describes interstitials');
+});
+
+test('the react-idp profile: a user name, TOTP only, an interstitial, and consent as steps', () => {
+  const profile = loadTargetProfile('targets/react-idp.json', { BASE_URL: 'http://localhost:4891', ISSUER_URL: 'http://127.0.0.1:4890' });
+  assert.equal(profile.screens.email.value, 'login');
+  assert.equal(profile.screens.typing, 'fill');
+  assert.deepEqual(profile.screens.secondFactor?.channels, ['totp']);
+  assert.deepEqual(
+    profile.screens.interstitials.map((screen) => screen.name),
+    ['Stay signed in?'],
+  );
+  assert.deepEqual(profile.screens.consent?.steps, [
+    { check: 'Share my email address and plan' },
+    { click: 'Grant access' },
+    { click: 'Continue' },
+  ]);
+});
+
+test('consent given as one button becomes a screen recognised by that button, with one step', () => {
+  const profile = parseTargetProfile(EXAMPLE, 'oidc-dev.json', ENV);
+  assert.deepEqual(profile.screens.consent, { recognise: { button: /^Continue$/ }, steps: [{ click: /^Continue$/ }] });
+  const bad = JSON.parse(EXAMPLE) as { screens: Record<string, unknown> };
+  bad.screens.consent = { steps: [{ check: 'I agree' }] };
+  assert.throws(
+    () => parseTargetProfile(JSON.stringify(bad), 'bad.json', ENV),
+    (error: unknown) => error instanceof TargetProfileError && /screens\.consent: consent needs `recognise`/.test(error.message),
+  );
+});
 const ENV = { BASE_URL: 'http://localhost:4881', ISSUER_URL: 'http://127.0.0.1:4880' };
 
 test('the shipped oidc-dev profile is valid, with ${VARIABLES} taken from the environment', () => {
   const profile = loadTargetProfile('targets/oidc-dev.json', ENV);
   assert.equal(profile.app.url, 'http://localhost:4881/');
   assert.equal(profile.identityProvider.issuer, 'http://127.0.0.1:4880');
-  assert.deepEqual(profile.screens.email, { field: { placeholder: 'Enter any login' } });
+  assert.deepEqual(profile.screens.email, { field: { placeholder: 'Enter any login' }, value: 'email' });
   assert.ok(profile.tokenExchange.url instanceof RegExp && profile.tokenExchange.url.test('http://127.0.0.1:4880/token'));
   assert.equal(profile.screens.secondFactor, undefined);
 });
@@ -114,7 +148,7 @@ test('the smoke tier passes against oidc-provider’s own login pages with only 
     assert.match(result.output, /target oidc-dev \(http:\/\/localhost:4881\/\)/);
     assert.match(result.output, /All 2 cells of the smoke tier that ran passed; 3 of 5 were skipped\./);
     assert.match(result.output, /skipped: target oidc-dev registers no iOS app client/);
-    assert.match(result.output, /skipped: target oidc-dev asks for no second factor/);
+    assert.match(result.output, /skipped: target oidc-dev asks for no authenticator code/);
     assert.deepEqual(scanRun([result.output], [imapPassword, httpToken, ...passwords]).findings, []);
     // Each cell's Allure result carries its labels and the matrix parameters.
     const results = readdirSync('allure-results')

@@ -11,10 +11,11 @@
  * Everything binds to 127.0.0.1.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Provider from 'oidc-provider';
+import { startSpaClient } from '../spa-client.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -62,27 +63,13 @@ export async function startExampleTarget(port: number): Promise<ExampleTarget> {
     idp.once('listening', resolve).once('error', reject);
   });
 
-  const page = readFileSync(path.join(here, 'client.html'), 'utf8').replaceAll('%ISSUER%', issuer).replaceAll('%APP_URL%', appUrl);
-  const app = createServer((req, res) => {
-    const pathname = new URL(req.url ?? '/', appUrl).pathname;
-    if (req.method !== 'GET' || (pathname !== '/' && pathname !== '/callback')) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
-  });
-  await new Promise<void>((resolve, reject) => {
-    app.once('error', reject).listen(port + 1, '127.0.0.1', () => resolve());
-  });
+  const app = await startSpaClient(port + 1, issuer);
 
   return {
     issuer,
     appUrl,
     close: async () => {
-      await Promise.all([
-        new Promise<void>((resolve) => idp.close(() => resolve())),
-        new Promise<void>((resolve) => app.close(() => resolve())),
-      ]);
+      await Promise.all([new Promise<void>((resolve) => idp.close(() => resolve())), app.close()]);
     },
   };
 }

@@ -1,0 +1,155 @@
+/**
+ * Real logins, as a user points the suite at one: a React login UI whose fields are controlled
+ * inputs (examples/react-idp), a second factor asked of enrolled accounts only, an interstitial
+ * and a consent screen with a checkbox. The suite signs in through it with only settings changed,
+ * names a screen nobody described, keeps the OAuth error of an app that navigates away at once,
+ * and leaves no secret anywhere even when it fails with a typed password on the page.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { TOTP } from 'otpauth';
+import { startReactIdp, type ReactIdp } from '../examples/react-idp/server.ts';
+import { runSuite } from '../scripts/processes.ts';
+import { scanRun } from './artifact-scan.ts';
+
+const PORT = 4890;
+const ACCOUNTS_FILE = 'examples/react-idp/accounts.json';
+const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { password: string; totpSecret: string | null }[];
+const passwords = accounts.map((account) => account.password);
+const totpSecrets = accounts.map((account) => account.totpSecret).filter((secret): secret is string => secret !== null);
+
+const settings = (extra: Record<string, string> = {}) => ({
+  TARGET: 'react-idp',
+  BASE_URL: `http://localhost:${PORT + 1}`,
+  ISSUER_URL: `http://127.0.0.1:${PORT}`,
+  ACCOUNTS_FILE,
+  MATRIX: 'smoke',
+  CI: '1',
+  ...extra,
+});
+
+/** Every TOTP code of the example's accounts from `since` until now, and a period either side. */
+function codesSince(since: number): string[] {
+  const codes: string[] = [];
+  for (const secret of totpSecrets) {
+    const totp = new TOTP({ secret, period: 30, digits: 6 });
+    for (let at = since - 30_000; at <= Date.now() + 30_000; at += 30_000) codes.push(totp.generate({ timestamp: at }));
+  }
+  return codes;
+}
+
+let running: ReactIdp | undefined;
+async function idp(faults: Parameters<typeof startReactIdp>[1] = []): Promise<ReactIdp> {
+  await running?.close();
+  running = await startReactIdp(PORT, faults);
+  return running;
+}
+after(async () => {
+  await running?.close();
+});
+
+function stepTitles(): string[] {
+  const titles: string[] = [];
+  const walk = (steps: { name: string; steps?: unknown[] }[]) => {
+    for (const step of steps) {
+      titles.push(step.name);
+      walk((step.steps ?? []) as { name: string; steps?: unknown[] }[]);
+    }
+  };
+  for (const file of readdirSync('allure-results').filter((name) => name.endsWith('-result.json'))) {
+    walk((JSON.parse(readFileSync(path.join('allure-results', file), 'utf8')) as { steps: { name: string }[] }).steps);
+  }
+  return titles;
+}
+
+test('the smoke tier signs in through a React login: TOTP asked of one account and not the others, the interstitial and the consent checkbox passed', async () => {
+  await idp();
+  const started = Date.now();
+  const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], settings({ EVIDENCE: 'always' }));
+  assert.equal(result.status, 0, result.output);
+  assert.match(result.output, /All 3 cells of the smoke tier that ran passed; 2 of 5 were skipped\./);
+  const titles = stepTitles();
+  assert.ok(titles.includes('Enter the verification code (totp)'), 'the enrolled account was asked for its authenticator code');
+  assert.ok(titles.includes('Enter the user name'), 'the provider asks for the user name (screens.email.value: login)');
+  assert.ok(titles.includes('Pass "Stay signed in?"'), 'the interstitial was passed');
+  assert.ok(titles.includes('Confirm consent'), 'the consent screen was passed');
+  assert.ok(
+    titles.some((title) => title.startsWith('Fill "[redacted]"')),
+    'the password was typed with fill, its value redacted from the step title',
+  );
+  assert.deepEqual(scanRun([result.output], passwords, codesSince(started)).findings, []);
+  for (const secret of totpSecrets) assert.equal(result.output.includes(secret), false);
+});
+
+test('a token endpoint that answers invalid_grant for Outlook-family accounts turns exactly those cells red, with the OAuth error quoted', async () => {
+  await idp(['outlook-invalid-grant']);
+  const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], settings());
+  assert.notEqual(result.status, 0);
+  const summary = JSON.parse(readFileSync('reports/matrix-summary.json', 'utf8')) as {
+    cells: { axes: { emailProvider: string }; status: string; classification?: { category: string; cause?: string; summary: string } }[];
+  };
+  const ran = summary.cells.filter((cell) => cell.status !== 'skipped');
+  assert.ok(ran.some((cell) => cell.axes.emailProvider === 'outlook') && ran.some((cell) => cell.axes.emailProvider === 'gmail'));
+  for (const cell of ran) {
+    if (cell.axes.emailProvider === 'gmail') {
+      assert.equal(cell.status, 'passed');
+      continue;
+    }
+    assert.equal(cell.status, 'failed');
+    assert.equal(cell.classification?.category, 'token_exchange_failed');
+    assert.notEqual(cell.classification?.cause, 'unknown');
+    assert.match(
+      cell.classification?.summary ?? '',
+      /invalid_grant "grant request is invalid \(mailbox ownership could not be confirmed\)"/,
+    );
+  }
+});
+
+test('a screen the profile does not describe stops the cell with its headings, fields and buttons listed', async (t) => {
+  await idp();
+  const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-profile-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const profile = JSON.parse(readFileSync('targets/react-idp.json', 'utf8')) as { screens: Record<string, unknown> };
+  profile.screens.interstitials = [];
+  const file = path.join(dir, 'no-interstitial.json');
+  writeFileSync(file, JSON.stringify({ ...profile, $schema: undefined }));
+  const result = await runSuite(['tests/matrix.spec.ts', '--project', 'windows-chrome'], settings({ TARGET: file }));
+  assert.notEqual(result.status, 0);
+  assert.match(
+    result.output,
+    /login-step-failed \(unknown-screen\): no screen the target profile describes is showing at http:\/\/127\.0\.0\.1:4890\/interaction\//,
+  );
+  assert.match(result.output, /headings: "Stay signed in\?"; fields: none; buttons: "Yes", "No"/);
+});
+
+test('a locator that fails with a typed password on the page (mirrored into an attribute) leaks no password, code or TOTP secret', async (t) => {
+  await idp();
+  const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-profile-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const profile = JSON.parse(readFileSync('targets/react-idp.json', 'utf8')) as { screens: { password: { submit: unknown } } };
+  profile.screens.password.submit = 'Log on';
+  const file = path.join(dir, 'wrong-button.json');
+  writeFileSync(file, JSON.stringify({ ...profile, $schema: undefined }));
+  const started = Date.now();
+  const result = await runSuite(
+    ['tests/matrix.spec.ts', '--project', 'windows-chrome', '--project', 'android-chrome'],
+    settings({ TARGET: file }),
+  );
+  assert.notEqual(result.status, 0, 'the cells fail on the missing button');
+  assert.match(result.output, /getByRole\('button', \{ name: 'Log on' \}\)/);
+  const { findings, files } = scanRun([result.output], passwords, codesSince(started));
+  assert.ok(
+    files.some((file) => file.endsWith('error-context.md')),
+    'Playwright wrote its error context, page snapshot included',
+  );
+  const context = files.filter((file) => file.endsWith('error-context.md')).map((file) => readFileSync(file, 'utf8'));
+  assert.ok(
+    context.some((text) => /textbox "Password"/.test(text)),
+    'the error context holds the password field',
+  );
+  assert.deepEqual(findings, [], `secrets leaked:\n${findings.join('\n')}`);
+  for (const secret of totpSecrets) assert.equal(result.output.includes(secret), false);
+});
