@@ -85,10 +85,15 @@ export interface SuiteRunOptions {
  * the suite reaches).
  */
 export function runSuite(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: SuiteRunOptions = {}): Promise<SuiteRun> {
+  return runPlaywright(['test', ...args], env, options);
+}
+
+/** Runs `playwright ARGS` (`merge-reports`, say) as `runSuite` runs `playwright test`. */
+export function runPlaywright(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: SuiteRunOptions = {}): Promise<SuiteRun> {
   const started = Date.now();
   const capture = (options.output ?? 'capture') === 'capture';
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test', ...args], {
+    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', capture ? 'pipe' : 'ignore', capture ? 'pipe' : 'inherit'],
     });
