@@ -16,6 +16,7 @@ export const TOKEN_EXCHANGE_CAUSES = [
   'claims-error',
   'edge',
   'cookie-state',
+  'invalid-grant',
   'unknown',
 ] as const;
 export type TokenExchangeCause = (typeof TOKEN_EXCHANGE_CAUSES)[number];
@@ -118,7 +119,7 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
   ) {
     return { cause: 'cookie-state', why: 'the login state the client kept (state, PKCE verifier) did not survive to the exchange' };
   }
-  if (/id_token_time|clock|issued .* (future|ago)|iat|not yet valid|nbf/.test(text)) {
+  if (/id_token_time|\bclock\b|issued .* (future|ago)|\biat\b|not yet valid|\bnbf\b/.test(text)) {
     return {
       cause: 'clock-skew',
       why: `the token's time claims and the client's clock disagree${skew !== undefined ? ` (client clock ${skew >= 0 ? '+' : ''}${skew} s against the server's Date)` : ''}`,
@@ -149,10 +150,16 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
     };
   if (/not found|grant request is invalid|invalid_grant/.test(text)) {
     const fresh = exchange?.codeAgeMs === undefined || exchange.codeAgeMs < 10_000;
-    if (fresh) {
+    if (fresh && (/not found|unknown code|does not exist/.test(text) || exchange?.node !== undefined)) {
       return {
         cause: 'code-not-replicated',
         why: `a code issued moments ago was unknown to the node that served the exchange${exchange?.node ? ` (${exchange.node})` : ''}: the token service read a store the code had not reached`,
+      };
+    }
+    if (fresh) {
+      return {
+        cause: 'invalid-grant',
+        why: 'the token endpoint refused a code moments old (invalid_grant) without saying why; the usual causes are a code already used, a PKCE verifier or redirect_uri that does not match the authorization request, a node that does not know the code, or a policy on the account',
       };
     }
     return { cause: 'code-expired', why: `the code was exchanged ${exchange?.codeAgeMs ?? '?'} ms after it was issued` };

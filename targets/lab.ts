@@ -17,7 +17,7 @@ export function labProfile(lab: LabDescription, tokenEndpoint: string): TargetPr
     startLogin: { button: 'Log in' },
     identityProvider: {
       issuer: lab.urls.issuer,
-      sessionCookies: ['_session', '_session.sig', '_session.legacy', '_session.legacy.sig'],
+      sessionCookies: ['_session', '_session.sig', '_session.legacy', '_session.legacy.sig'].map((name) => ({ name })),
     },
     screens: {
       typing: 'fill',

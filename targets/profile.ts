@@ -41,6 +41,17 @@ export interface PassThroughScreen {
   steps: ScreenAction[];
 }
 
+/** A session cookie of the provider: its name, and the attributes it is set with where they matter. */
+export interface SessionCookie {
+  name: string;
+  /** Default: the issuer's host, host-only. */
+  domain?: string;
+  /** Default: "/". */
+  path?: string;
+  sameSite?: 'Strict' | 'Lax' | 'None';
+  secure?: boolean;
+}
+
 export interface NativeClientProfile {
   clientId: string;
   redirectUri: string;
@@ -62,8 +73,11 @@ export interface TargetProfile {
   startLogin: { button: TextMatch } | { link: TextMatch } | { url: string };
   identityProvider: {
     issuer: string;
-    /** Names of the provider's session cookies; the `returning` cookie condition plants stale ones. */
-    sessionCookies: string[];
+    /**
+     * The provider's session cookies, by name, or with the attributes the provider sets them with
+     * (domain, path, SameSite, Secure); the `returning` cookie condition plants stale copies.
+     */
+    sessionCookies: SessionCookie[];
   };
   screens: {
     /** How fields are typed: `fill` (the default) or `keys`, key by key, for a page that needs key events. */
@@ -79,7 +93,17 @@ export interface TargetProfile {
      * The second factor, handled when the provider shows it (to every account, or to enrolled
      * ones only); `channels` are the ways it sends codes. Absent when it never asks.
      */
-    secondFactor?: { field: FieldRef; submit: TextMatch; channels: SecondFactorChannel[] };
+    secondFactor?: {
+      field: FieldRef;
+      submit: TextMatch;
+      channels: SecondFactorChannel[];
+      /**
+       * How many periods ahead the provider accepts a TOTP code: 1 (default) lets a second sign-in
+       * within a period use the next code; 0, for a provider that refuses a user's next code until
+       * its period comes, makes the sign-in wait for the next period.
+       */
+      totpLookahead?: 0 | 1;
+    };
     /** A consent screen, passed through when it is shown. */
     consent?: PassThroughScreen;
     /** Optional screens ("Stay signed in?", an account picker), each passed through when it is shown. */
@@ -183,12 +207,36 @@ const ProfileSchema = z
     description: z.string().min(1),
     app: z.strictObject({ url: HttpUrl, callbackUrl: HttpUrl }),
     startLogin: z.union([z.strictObject({ button: Text }), z.strictObject({ link: Text }), z.strictObject({ url: HttpUrl })]),
-    identityProvider: z.strictObject({ issuer: HttpUrl, sessionCookies: z.array(z.string().min(1)).default([]) }),
+    identityProvider: z.strictObject({
+      issuer: HttpUrl,
+      sessionCookies: z
+        .array(
+          z.union([
+            z.string().min(1),
+            z.strictObject({
+              name: z.string().min(1),
+              domain: z.string().min(1).optional(),
+              path: z.string().startsWith('/', 'must start with /').optional(),
+              sameSite: z.enum(['Strict', 'Lax', 'None']).optional(),
+              secure: z.boolean().optional(),
+            }),
+          ]),
+        )
+        .default([])
+        .transform((cookies) => cookies.map((cookie) => (typeof cookie === 'string' ? { name: cookie } : cookie))),
+    }),
     screens: z.strictObject({
       typing: z.enum(['fill', 'keys']).default('fill'),
       email: z.strictObject({ field: Field, submit: Text.optional(), value: z.enum(['email', 'login']).default('email') }),
       password: z.strictObject({ field: Field, submit: Text }),
-      secondFactor: z.strictObject({ field: Field, submit: Text, channels: z.array(z.enum(['totp', 'sms', 'email'])).min(1) }).optional(),
+      secondFactor: z
+        .strictObject({
+          field: Field,
+          submit: Text,
+          channels: z.array(z.enum(['totp', 'sms', 'email'])).min(1),
+          totpLookahead: z.union([z.literal(0), z.literal(1)]).optional(),
+        })
+        .optional(),
       consent: Consent.optional(),
       interstitials: z.array(PassThrough.extend({ name: z.string().min(1) })).default([]),
     }),
@@ -262,6 +310,7 @@ export function parseTargetProfile(text: string, file: string, env: Record<strin
 export const SHIPPED_PROFILES: Record<string, string> = {
   'oidc-dev': 'targets/oidc-dev.json',
   'react-idp': 'targets/react-idp.json',
+  'django-idp': 'targets/django-idp.json',
 };
 
 export function profileFileFor(target: string): string | undefined {

@@ -52,6 +52,14 @@ test('causes from what real targets say', () => {
     [{ error: 'invalid_request', errorDescription: "missing required parameter 'code'", via: '1.1 edge-west' }, 'edge'],
     [{ error: 'invalid_grant', errorDescription: 'grant request is invalid (PKCE verification failed)' }, 'cookie-state'],
     [{ status: 500, error: 'server_error', errorDescription: 'oops! something went wrong' }, 'unknown'],
+    // A bare refusal of a fresh code names no store: it is an invalid grant, its usual causes listed.
+    [
+      { error: 'invalid_grant', errorDescription: 'grant request is invalid (mailbox ownership could not be confirmed)', codeAgeMs: 400 },
+      'invalid-grant',
+    ],
+    [{ error: 'invalid_grant', errorDescription: 'Invalid authorization code', codeAgeMs: 300 }, 'invalid-grant'],
+    // Words that merely contain "iat" or "clock" are not about time.
+    [{ error: 'invalid_grant', errorDescription: 'the grant is not associated with this client', codeAgeMs: 300 }, 'invalid-grant'],
   ];
   for (const [fields, cause] of cases)
     assert.equal(classify({ errorCode: 'token_exchange_failed', exchange: exchange(fields) }).cause, cause, JSON.stringify(fields));

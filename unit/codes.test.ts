@@ -18,6 +18,21 @@ test('TOTP: never the same code twice; the second login in a period takes the ne
   assert.throws(() => generator.next(secret, now), /would replay one/);
 });
 
+test('TOTP for a provider that accepts no code ahead of its period: a second login waits for the next period', () => {
+  const secret = new Secret({ size: 20 }).base32;
+  const generator = new TotpGenerator(undefined, 0);
+  const now = 1_700_000_010_000; // the start of a period
+  const first = generator.next(secret, now);
+  assert.throws(
+    () => generator.next(secret, now + 16_000),
+    (error: Error & { waitMs?: number }) => /would replay one/.test(error.message) && error.waitMs === 30_000 - ((now + 16_000) % 30_000),
+  );
+  const later = generator.next(secret, now + 30_000);
+  assert.notEqual(first, later);
+  const totp = new TOTP({ secret, period: 30, digits: 6 });
+  assert.equal(totp.validate({ token: later, timestamp: now + 30_000, window: 0 }), 0, 'the later code is its own period’s');
+});
+
 test('SMS and email codes are read from the next message after the last one seen', async () => {
   const asked: string[] = [];
   const messages = [

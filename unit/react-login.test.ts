@@ -16,7 +16,7 @@ import { runPlaywright, runSuite } from '../scripts/processes.ts';
 import { scanRun } from './artifact-scan.ts';
 
 const PORT = 4890;
-const ACCOUNTS_FILE = 'examples/react-idp/accounts.json';
+const ACCOUNTS_FILE = 'examples/accounts.json';
 const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { password: string; totpSecret: string | null }[];
 const passwords = accounts.map((account) => account.password);
 const totpSecrets = accounts.map((account) => account.totpSecret).filter((secret): secret is string => secret !== null);

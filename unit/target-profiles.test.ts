@@ -46,6 +46,21 @@ test('the react-idp profile: a user name, TOTP only, an interstitial, and consen
   ]);
 });
 
+test('session cookies are names, or names with the attributes the provider sets them with', () => {
+  const withAttributes = JSON.parse(EXAMPLE) as { identityProvider: Record<string, unknown> };
+  withAttributes.identityProvider.sessionCookies = ['sid', { name: 'KC_SESSION', path: '/realms/demo/', sameSite: 'None', secure: true }];
+  const profile = parseTargetProfile(JSON.stringify(withAttributes), 'cookies.json', ENV);
+  assert.deepEqual(profile.identityProvider.sessionCookies, [
+    { name: 'sid' },
+    { name: 'KC_SESSION', path: '/realms/demo/', sameSite: 'None', secure: true },
+  ]);
+  withAttributes.identityProvider.sessionCookies = [{ name: 'sid', path: 'realms' }];
+  assert.throws(
+    () => parseTargetProfile(JSON.stringify(withAttributes), 'cookies.json', ENV),
+    (error: unknown) => error instanceof TargetProfileError && /identityProvider\.sessionCookies\.0/.test(error.message),
+  );
+});
+
 test('consent given as one button becomes a screen recognised by that button, with one step', () => {
   const profile = parseTargetProfile(EXAMPLE, 'oidc-dev.json', ENV);
   assert.deepEqual(profile.screens.consent, { recognise: { button: /^Continue$/ }, steps: [{ click: /^Continue$/ }] });

@@ -10,8 +10,8 @@
  *   npm run example:react-idp       identity provider on http://127.0.0.1:4910,
  *                                   client app on http://localhost:4911 (EXAMPLE_PORT moves both)
  *
- * Accounts (with passwords and TOTP secrets) are read from accounts.json beside this file, the
- * same file the suite reads as ACCOUNTS_FILE. EXAMPLE_FAULTS=outlook-invalid-grant makes the
+ * Accounts (with passwords and TOTP secrets) are read from examples/accounts.json, the same file
+ * the suite reads as ACCOUNTS_FILE. EXAMPLE_FAULTS=outlook-invalid-grant makes the
  * token endpoint answer invalid_grant for Outlook-family addresses. Everything binds to 127.0.0.1.
  */
 import { readFileSync } from 'node:fs';
@@ -91,7 +91,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 export async function startReactIdp(port: number, faults: readonly ExampleFault[] = []): Promise<ReactIdp> {
   const issuer = `http://127.0.0.1:${port}`;
-  const accounts = JSON.parse(readFileSync(new URL('./accounts.json', import.meta.url), 'utf8')) as ExampleAccount[];
+  const accounts = JSON.parse(readFileSync(new URL('../accounts.json', import.meta.url), 'utf8')) as ExampleAccount[];
   const byId = new Map(accounts.map((account) => [account.email.toLowerCase(), account]));
   const find = (identifier: string) => {
     const wanted = identifier.trim().toLowerCase();

@@ -1,0 +1,108 @@
+/**
+ * The worked example from the real world: an identity provider made of Debian's packages — Django's
+ * login page, django-otp's token check for accounts with an authenticator, django-oauth-toolkit's
+ * consent and OpenID Connect endpoints — set up by idp.py beside this file, with the small PKCE
+ * client of examples/spa-client.ts in front.
+ *
+ *   npm run example:django-idp      identity provider on http://127.0.0.1:4920 (issuer …/o),
+ *                                   client app on http://localhost:4921 (EXAMPLE_PORT moves both)
+ *
+ * Needs Debian's python3-django, python3-django-oauth-toolkit, python3-django-otp and
+ * python3-django-cors-headers (`.ci/run` installs them). Accounts are examples/accounts.json, the
+ * suite's ACCOUNTS_FILE. EXAMPLE_FAULTS=outlook-invalid-grant makes the token endpoint
+ * answer invalid_grant for Outlook-family addresses. Everything binds to 127.0.0.1.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { stopProcess } from '../../scripts/processes.ts';
+import { startSpaClient } from '../spa-client.ts';
+
+export const PYTHON = '/usr/bin/python3';
+export const DEBIAN_PACKAGES = ['python3-django', 'python3-django-oauth-toolkit', 'python3-django-otp', 'python3-django-cors-headers'];
+export const INSTALL_COMMAND = `apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES.join(' ')}`;
+export const EXAMPLE_FAULTS = ['outlook-invalid-grant'] as const;
+export type DjangoFault = (typeof EXAMPLE_FAULTS)[number];
+
+const IDP = fileURLToPath(new URL('./idp.py', import.meta.url));
+const ACCOUNTS = fileURLToPath(new URL('../accounts.json', import.meta.url));
+
+/** Why the example cannot run on this machine, with the command that fixes it; undefined when it can. */
+export function djangoIdpUnavailable(): string | undefined {
+  const probe = spawnSync(PYTHON, ['-c', 'import django, oauth2_provider, django_otp, corsheaders, jwcrypto'], { encoding: 'utf8' });
+  if (probe.status === 0) return undefined;
+  return `the Django example needs Debian's ${DEBIAN_PACKAGES.join(', ')} (${(probe.stderr || String(probe.error ?? '')).trim().split('\n').at(-1) ?? 'not found'}); install them with: ${INSTALL_COMMAND}`;
+}
+
+export interface DjangoIdp {
+  issuer: string;
+  appUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startDjangoIdp(port: number, faults: readonly DjangoFault[] = []): Promise<DjangoIdp> {
+  const unavailable = djangoIdpUnavailable();
+  if (unavailable) throw new Error(unavailable);
+  const app = await startSpaClient(port + 1, `http://127.0.0.1:${port}/o`);
+  const child = spawn(PYTHON, [IDP, String(port), new URL(app.url).origin, ACCOUNTS, faults.join(',')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4_000)));
+  const issuer = `http://127.0.0.1:${port}/o`;
+  const deadline = Date.now() + 60_000;
+  // Ready when discovery answers: migrations and accounts are made before the server listens.
+  for (;;) {
+    if (child.exitCode !== null) {
+      await app.close();
+      throw new Error(`the Django example exited with ${child.exitCode}: ${stderr.trim()}`);
+    }
+    const answered = await fetch(`${issuer}/.well-known/openid-configuration`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (answered) break;
+    if (Date.now() > deadline) {
+      await Promise.all([stopProcess(child), app.close()]);
+      throw new Error(`the Django example did not answer on ${issuer} within 60 s: ${stderr.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return {
+    issuer,
+    appUrl: app.url,
+    close: async () => {
+      await Promise.all([stopProcess(child), app.close()]);
+    },
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const raw = process.env.EXAMPLE_PORT ?? '4920';
+  const port = Number(raw);
+  const faults = (process.env.EXAMPLE_FAULTS ?? '')
+    .split(',')
+    .map((fault) => fault.trim())
+    .filter(Boolean);
+  const unknown = faults.filter((fault) => !(EXAMPLE_FAULTS as readonly string[]).includes(fault));
+  if (!Number.isInteger(port) || port < 1024 || port > 65_000) {
+    process.stderr.write(`EXAMPLE_PORT=${JSON.stringify(raw)} must be a whole number from 1024 to 65000 (the app takes the next port)\n`);
+    process.exit(2);
+  }
+  if (unknown.length) {
+    process.stderr.write(`EXAMPLE_FAULTS names unknown faults ${unknown.join(', ')}; known: ${EXAMPLE_FAULTS.join(', ')}\n`);
+    process.exit(2);
+  }
+  try {
+    const target = await startDjangoIdp(port, faults as DjangoFault[]);
+    process.stdout.write(`${JSON.stringify({ event: 'example.ready', issuer: target.issuer, app: target.appUrl, faults })}\n`);
+    const stop = () => {
+      void target.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop).once('SIGTERM', stop);
+  } catch (error) {
+    process.stderr.write(`the Django example cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The worked example from the real world: the suite, with only settings changed, signs in through
+ * an identity provider made of Debian's packages (Django's login page, django-otp for accounts with
+ * an authenticator, django-oauth-toolkit's consent and token endpoint), and catches a regression
+ * there that only Outlook-family accounts feel. Without the packages, outside CI, the tests are
+ * skipped with the command that installs them; in CI (`.ci/run` installs them) they must run.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { TOTP } from 'otpauth';
+import { djangoIdpUnavailable, startDjangoIdp, type DjangoFault, type DjangoIdp } from '../examples/django-idp/server.ts';
+import { runSuite } from '../scripts/processes.ts';
+import { scanRun } from './artifact-scan.ts';
+
+const PORT = 4920;
+const ACCOUNTS_FILE = 'examples/accounts.json';
+const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { password: string; totpSecret: string | null }[];
+const unavailable = djangoIdpUnavailable();
+const skip = unavailable !== undefined && !process.env.CI ? unavailable : false;
+
+const settings = {
+  TARGET: 'django-idp',
+  BASE_URL: `http://localhost:${PORT + 1}`,
+  ISSUER_URL: `http://127.0.0.1:${PORT}/o`,
+  ACCOUNTS_FILE,
+  MATRIX: 'smoke',
+  CI: '1',
+};
+
+let running: DjangoIdp | undefined;
+async function idp(faults: DjangoFault[] = []): Promise<void> {
+  await running?.close();
+  running = await startDjangoIdp(PORT, faults);
+}
+after(async () => {
+  await running?.close();
+});
+
+interface SummaryCell {
+  axes: { emailProvider: string; mfa: string };
+  status: string;
+  classification?: { category: string; cause?: string; summary: string };
+}
+const cellsThatRan = () =>
+  (JSON.parse(readFileSync('reports/matrix-summary.json', 'utf8')) as { cells: SummaryCell[] }).cells.filter(
+    (cell) => cell.status !== 'skipped',
+  );
+
+test(
+  'the smoke tier passes through Django, django-otp and django-oauth-toolkit: an account with TOTP and one without in one run',
+  { skip },
+  async () => {
+    await idp();
+    const started = Date.now();
+    const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], { ...settings, EVIDENCE: 'always' });
+    assert.equal(result.status, 0, result.output);
+    assert.match(result.output, /All 3 cells of the smoke tier that ran passed; 2 of 5 were skipped\./);
+    const ran = cellsThatRan();
+    assert.ok(ran.some((cell) => cell.axes.mfa === 'totp') && ran.some((cell) => cell.axes.mfa === 'none'));
+    const codes = accounts.flatMap((account) => {
+      if (!account.totpSecret) return [];
+      const totp = new TOTP({ secret: account.totpSecret, period: 30, digits: 6 });
+      return [-1, 0, 1, 2, 3].map((step) => totp.generate({ timestamp: started + step * 30_000 }));
+    });
+    const secrets = [
+      ...accounts.map((account) => account.password),
+      ...accounts.flatMap((account) => (account.totpSecret ? [account.totpSecret] : [])),
+    ];
+    assert.deepEqual(scanRun([result.output], secrets, codes).findings, []);
+  },
+);
+
+test('a token endpoint that refuses Outlook-family accounts turns exactly those cells red, the OAuth error quoted', { skip }, async () => {
+  await idp(['outlook-invalid-grant']);
+  const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], settings);
+  assert.notEqual(result.status, 0);
+  const ran = cellsThatRan();
+  assert.ok(ran.some((cell) => cell.axes.emailProvider === 'outlook') && ran.some((cell) => cell.axes.emailProvider === 'gmail'));
+  for (const cell of ran) {
+    if (cell.axes.emailProvider === 'gmail') {
+      assert.equal(cell.status, 'passed');
+      continue;
+    }
+    assert.equal(cell.status, 'failed');
+    assert.equal(cell.classification?.category, 'token_exchange_failed');
+    assert.equal(cell.classification?.cause, 'invalid-grant');
+    assert.match(
+      cell.classification?.summary ?? '',
+      /invalid_grant "grant request is invalid \(mailbox ownership could not be confirmed\)"/,
+    );
+  }
+});
+
+test('the example names what it needs when its packages are missing', () => {
+  if (unavailable === undefined) assert.equal(djangoIdpUnavailable(), undefined);
+  else assert.match(unavailable, /apt-get install -y --no-install-recommends python3-django python3-django-oauth-toolkit/);
+});
