@@ -124,12 +124,13 @@ export class IdentityProviderScreens {
           name,
           `the ${name} screen came back ${visit} times at ${this.#where()}; the provider does not move on`,
         );
-      await this.#act(screen, account, codes);
-      await this.#leave(screen, name);
+      await this.act(screen, account, codes);
+      await this.leave(screen);
     }
   }
 
-  async #act(screen: ProviderScreen, account: JourneyAccount, codes: CodeSource): Promise<void> {
+  /** Does what the profile says to do on `screen` for `account`. */
+  async act(screen: ProviderScreen, account: JourneyAccount, codes: CodeSource): Promise<void> {
     switch (screen.kind) {
       case 'identifier': {
         const byLogin = this.profile.screens.email.value === 'login';
@@ -164,7 +165,8 @@ export class IdentityProviderScreens {
   }
 
   /** Waits for the screen just acted on to go; if it stays with an alert, the provider refused the step. */
-  async #leave(screen: ProviderScreen, name: string): Promise<void> {
+  async leave(screen: ProviderScreen): Promise<void> {
+    const name = screenName(screen);
     const marker =
       screen.kind === 'identifier'
         ? this.email.emailField
@@ -203,7 +205,7 @@ export class IdentityProviderScreens {
         )
         .toBe(true);
     } catch {
-      throw new LoginStepError('unknown-screen', undefined, await this.#describePage());
+      throw new LoginStepError('unknown-screen', undefined, await this.#unknownScreenMessage());
     }
     return found ?? 'done';
   }
@@ -217,8 +219,8 @@ export class IdentityProviderScreens {
     }
   }
 
-  /** What a user would see on a screen nobody described: headings, fields, buttons, alerts. */
-  async #describePage(): Promise<string> {
+  /** What a user sees on the page now: its headings, the names of its fields and buttons, its alerts. */
+  async describe(): Promise<{ url: string; headings: string[]; fields: string[]; buttons: string[]; alerts: string[] }> {
     const texts = async (locator: Locator) =>
       (await locator.allTextContents().catch(() => [])).map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean);
     const names = async (locator: Locator) =>
@@ -228,6 +230,7 @@ export class IdentityProviderScreens {
             elements.map(
               (element) =>
                 element.getAttribute('aria-label') ??
+                (element instanceof HTMLInputElement && ['submit', 'button'].includes(element.type) ? element.value : null) ??
                 (element.id ? document.querySelector(`label[for="${CSS.escape(element.id)}"]`)?.textContent : null) ??
                 element.getAttribute('placeholder') ??
                 element.getAttribute('name') ??
@@ -239,14 +242,21 @@ export class IdentityProviderScreens {
       )
         .map((text) => text.replace(/\s+/g, ' ').trim())
         .filter(Boolean);
+    return {
+      url: this.#where(),
+      headings: await texts(this.page.getByRole('heading')),
+      fields: await names(this.page.locator('input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea')),
+      buttons: await names(this.page.getByRole('button')),
+      alerts: await texts(this.alert),
+    };
+  }
+
+  async #unknownScreenMessage(): Promise<string> {
+    const seen = await this.describe();
     const list = (items: string[]) => (items.length ? items.map((item) => `"${item}"`).join(', ') : 'none');
-    const headings = await texts(this.page.getByRole('heading'));
-    const buttons = await names(this.page.getByRole('button'));
-    const fields = await names(this.page.locator('input:not([type=hidden]), select, textarea'));
-    const alerts = await texts(this.alert);
     return [
-      `no screen the target profile describes is showing at ${this.#where()}`,
-      `headings: ${list(headings)}; fields: ${list(fields)}; buttons: ${list(buttons)}${alerts.length ? `; alerts: ${list(alerts)}` : ''}`,
+      `no screen the target profile describes is showing at ${seen.url}`,
+      `headings: ${list(seen.headings)}; fields: ${list(seen.fields)}; buttons: ${list(seen.buttons)}${seen.alerts.length ? `; alerts: ${list(seen.alerts)}` : ''}`,
       'describe this screen in the profile (screens.*, screens.interstitials), or see `npm run doctor`',
     ].join(' — ');
   }

@@ -73,8 +73,11 @@ export interface SuiteRun {
 }
 
 export interface SuiteRunOptions {
-  /** 'capture' keeps stdout and stderr in `output` (the default); 'inherit' passes stderr through and drops stdout. */
-  output?: 'capture' | 'inherit';
+  /**
+   * 'capture' keeps stdout and stderr in `output` (the default); 'inherit' passes stderr through
+   * and drops stdout; 'terminal' passes both through.
+   */
+  output?: 'capture' | 'inherit' | 'terminal';
   /** Called with the child once it is spawned (to sample its memory, say). */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -91,11 +94,16 @@ export function runSuite(args: readonly string[], env: NodeJS.ProcessEnv = {}, o
 /** Runs `playwright ARGS` (`merge-reports`, say) as `runSuite` runs `playwright test`. */
 export function runPlaywright(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: SuiteRunOptions = {}): Promise<SuiteRun> {
   const started = Date.now();
-  const capture = (options.output ?? 'capture') === 'capture';
+  const mode = options.output ?? 'capture';
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [PLAYWRIGHT_CLI, ...args], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', capture ? 'pipe' : 'ignore', capture ? 'pipe' : 'inherit'],
+      stdio:
+        mode === 'capture'
+          ? ['ignore', 'pipe', 'pipe']
+          : mode === 'terminal'
+            ? ['ignore', 'inherit', 'inherit']
+            : ['ignore', 'ignore', 'inherit'],
     });
     options.onSpawn?.(child);
     let output = '';

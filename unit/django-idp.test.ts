@@ -92,6 +92,31 @@ test('a token endpoint that refuses Outlook-family accounts turns exactly those 
   }
 });
 
+test('npm run doctor walks the journey screen by screen and says which profile entry matched what', { skip }, async () => {
+  await idp();
+  const result = await runSuite(
+    ['tests/doctor.spec.ts', '--project', 'windows-chrome', '--workers', '1', '--retries', '0', '--reporter', 'list'],
+    {
+      ...settings,
+      AUTHMATRIX_DOCTOR: '1',
+      DOCTOR_ACCOUNT: 'grace.hopper@gmail.com',
+    },
+  );
+  assert.equal(result.status, 0, result.output);
+  assert.match(result.output, /screen 1: http:\/\/127\.0\.0\.1:4920\/accounts\/login\/\n {2}recognised as: identifier/);
+  assert.match(result.output, /✓ screens\.email\.field \(label "Username"\): 1 element/);
+  assert.match(result.output, /screen 2: http:\/\/127\.0\.0\.1:4920\/accounts\/otp\/\n {2}recognised as: second-factor/);
+  assert.match(result.output, /the page shows — headings: "Authorize Example SPA\?"; fields: none; buttons: "Cancel", "Authorize"/);
+  assert.match(result.output, /signed in as grace\.hopper@gmail\.com, plan Free/);
+  assert.deepEqual(
+    scanRun(
+      [result.output],
+      accounts.map((account) => account.password),
+    ).findings,
+    [],
+  );
+});
+
 test('the example names what it needs when its packages are missing', () => {
   if (unavailable === undefined) assert.equal(djangoIdpUnavailable(), undefined);
   else assert.match(unavailable, /apt-get install -y --no-install-recommends python3-django python3-django-oauth-toolkit/);

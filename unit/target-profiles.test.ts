@@ -4,6 +4,7 @@
  * (oidc-provider's development pages, examples/oidc-dev) with only settings changed.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -210,4 +211,25 @@ test('an unreachable target stops the run within 15 s with one message, not a ti
   assert.ok(result.ms < 15_000, `took ${result.ms} ms`);
   assert.match(result.output, /target-unreachable: the app of target oidc-dev at http:\/\/localhost:4883\/ cannot be reached/);
   assert.doesNotMatch(result.output, /Test timeout/);
+});
+
+test('npm run accounts:needed lists the account types a tier needs on a target, and fails on one ACCOUNTS_FILE lacks', () => {
+  const env = {
+    ...process.env,
+    TARGET: 'django-idp',
+    BASE_URL: 'http://localhost:4921',
+    ISSUER_URL: 'http://127.0.0.1:4920/o',
+    ACCOUNTS_FILE: 'examples/accounts.json',
+  };
+  const run = (matrix: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/accounts-needed.ts'], { env: { ...env, MATRIX: matrix }, encoding: 'utf8' });
+  const smoke = run('smoke');
+  assert.equal(smoke.status, 0, smoke.stderr);
+  assert.match(smoke.stdout, /The smoke tier on target django-idp needs 3 account types/);
+  assert.match(smoke.stdout, /outlook\/none\/plus\/none\s+1\s+1/);
+  assert.match(smoke.stdout, /1 cell\(s\) need no account: target django-idp registers no iOS app client/);
+  const pairwise = run('pairwise');
+  assert.equal(pairwise.status, 1);
+  assert.match(pairwise.stdout, /\s+MISSING\n/);
+  assert.match(pairwise.stdout, /ACCOUNTS_FILE lacks \d+ type\(s\): /);
 });
