@@ -3,7 +3,7 @@
  * HTML report and one matrix summary (reports/matrix-summary.{md,json}, heat map).
  */
 import { defineConfig } from '@playwright/test';
-import { loadSettings } from './settings/settings.ts';
+import { loadSettings, matrixScope } from './settings/settings.ts';
 
 const settings = loadSettings();
 
@@ -17,6 +17,7 @@ export default defineConfig({
         tier: settings.matrix,
         target: settings.target.kind === 'lab' ? 'lab' : settings.target.name,
         faults: settings.target.kind === 'lab' ? settings.labFaults : [],
+        fixedAxes: matrixScope(settings).fixedAxes,
         // The shards' own environment files travel with their allure-results.
         allureResultsDir: 'reports/merged-environment',
       },

@@ -8,7 +8,7 @@ import { defineConfig, type Project } from '@playwright/test';
 import { resolveBrowser } from './browsers/browser.ts';
 import { chooseEngine, detectEngines } from './browsers/engines.ts';
 import { contextOptionsFor } from './browsers/presentation.ts';
-import { loadSettings } from './settings/settings.ts';
+import { loadSettings, matrixScope } from './settings/settings.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
 import { PROFILES } from './matrix/profiles.ts';
 import { LAB_COMMAND } from './scripts/processes.ts';
@@ -77,6 +77,7 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
             : `${settings.target.name} (${settings.target.profile.app.url})`,
         ...(settings.target.kind === 'lab' ? { targetVersion: `authmatrix lab ${PACKAGE_VERSION}` } : {}),
         faults: settings.target.kind === 'lab' ? settings.labFaults : [],
+        fixedAxes: matrixScope(settings).fixedAxes,
       },
     ],
     ['allure-playwright', { resultsDir: 'allure-results', detail: false, suiteTitle: true }],

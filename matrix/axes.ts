@@ -29,6 +29,9 @@ export interface AccountSpec {
   mfa: Mfa;
 }
 
+/** Account axes that do not apply to a target (it has no phones, say), each held to one value. */
+export type FixedAxes = Partial<AccountSpec>;
+
 /** `outlook/none/plus/totp`: how an account type is written in titles, heat maps and messages. */
 export function accountTypeLabel(spec: AccountSpec): string {
   return `${spec.emailProvider}/${spec.phone}/${spec.plan}/${spec.mfa}`;
@@ -71,15 +74,15 @@ export type AxisName = (typeof AXIS_NAMES)[number];
 /**
  * The axes, with any user network paths (NETWORK_PATHS) joining the built-in ones. The lab's entry
  * points (edge-east, edge-west, corporate) exist only in the lab; elsewhere the network axis is
- * direct plus the user's paths.
+ * direct plus the user's paths. A fixed account axis has its one value.
  */
-export function axes(extraNetworkPaths: readonly string[] = [], labEntryPoints = true): Axes {
+export function axes(extraNetworkPaths: readonly string[] = [], labEntryPoints = true, fixed: FixedAxes = {}): Axes {
   return {
     profile: PROFILES.map((profile) => profile.name),
-    emailProvider: EMAIL_PROVIDERS,
-    phone: PHONES,
-    plan: PLANS,
-    mfa: MFAS,
+    emailProvider: fixed.emailProvider ? [fixed.emailProvider] : EMAIL_PROVIDERS,
+    phone: fixed.phone ? [fixed.phone] : PHONES,
+    plan: fixed.plan ? [fixed.plan] : PLANS,
+    mfa: fixed.mfa ? [fixed.mfa] : MFAS,
     cookies: COOKIE_CONDITIONS,
     clock: CLOCK_CONDITIONS,
     network: [...(labEntryPoints ? BUILT_IN_NETWORK_PATHS : [DIRECT]), ...extraNetworkPaths],

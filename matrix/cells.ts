@@ -13,6 +13,7 @@ import {
   type Axes,
   type ClockCondition,
   type CookieCondition,
+  type FixedAxes,
 } from './axes.ts';
 import { CONSTRAINTS, satisfiesConstraints } from './constraints.ts';
 
@@ -159,13 +160,17 @@ function covering(axes: Axes, strength: number): Cell[] {
   });
 }
 
-export function cellsFor(tier: Tier, extraNetworkPaths: readonly string[] = [], labEntryPoints = true): Cell[] {
-  const axes = buildAxes(extraNetworkPaths, labEntryPoints);
+export function cellsFor(tier: Tier, extraNetworkPaths: readonly string[] = [], labEntryPoints = true, fixed: FixedAxes = {}): Cell[] {
+  const axes = buildAxes(extraNetworkPaths, labEntryPoints, fixed);
   if (tier === 'smoke') {
-    // Away from the lab, a smoke cell on a lab entry point goes direct instead.
-    const smoke = SMOKE.map((cell) => (axes.network.includes(cell.network) ? cell : { ...cell, network: 'direct' }));
+    // Away from the lab, a smoke cell on a lab entry point goes direct instead; a fixed account
+    // axis takes its one value, and cells that become the same are run once.
+    const seen = new Set<string>();
+    const smoke = SMOKE.map((cell) => ({ ...cell, ...fixed, network: axes.network.includes(cell.network) ? cell.network : 'direct' })).filter(
+      (cell) => !seen.has(cellKey(cell)) && Boolean(seen.add(cellKey(cell))),
+    );
     // User paths join smoke as one extra cell each, so a new proxy is tried even in the quickest run.
-    return [...smoke, ...extraNetworkPaths.map((network) => ({ ...SEED_CASE, network }))];
+    return [...smoke, ...extraNetworkPaths.map((network) => ({ ...SEED_CASE, ...fixed, network }))];
   }
   return covering(axes, tier === 'pairwise' ? 2 : 3);
 }
@@ -184,8 +189,13 @@ const AXIS_PAIRS: readonly (readonly [AxisName, AxisName])[] = AXIS_NAMES.flatMa
 const pairKey = (a: AxisName, x: string, b: AxisName, y: string) => `${a}=${x} & ${b}=${y}`;
 
 /** Every pair of values of two different axes that no constraint forbids, and how many the cells hold. */
-export function pairCoverage(cells: readonly Cell[], extraNetworkPaths: readonly string[] = [], labEntryPoints = true): PairCoverage {
-  const axes = buildAxes(extraNetworkPaths, labEntryPoints);
+export function pairCoverage(
+  cells: readonly Cell[],
+  extraNetworkPaths: readonly string[] = [],
+  labEntryPoints = true,
+  fixed: FixedAxes = {},
+): PairCoverage {
+  const axes = buildAxes(extraNetworkPaths, labEntryPoints, fixed);
   const seen = new Set(cells.flatMap((cell) => AXIS_PAIRS.map(([a, b]) => pairKey(a, cell[a], b, cell[b]))));
   let allowed = 0;
   const missing: string[] = [];

@@ -20,6 +20,8 @@ export interface MatrixReporterOptions {
   target: string;
   targetVersion?: string;
   faults: string[];
+  /** Account axes the target holds to one value (it has no phones, say). */
+  fixedAxes?: Record<string, string>;
 }
 
 // eslint-disable-next-line no-control-regex -- terminal colour codes are control characters
@@ -112,6 +114,7 @@ export default class MatrixReporter implements Reporter {
       tier: this.#options.tier,
       target: this.#options.target,
       faults: this.#options.faults,
+      fixedAxes: this.#options.fixedAxes ?? {},
       startedAt: this.#startedAt.toISOString(),
       durationMs: result.duration,
       profiles: PROFILES.map((profile) => profile.name),

@@ -9,7 +9,7 @@ import type { TestAccount } from '../accounts/accounts.ts';
 import { accountTypeLabel } from '../matrix/axes.ts';
 import { accountSpecOf, cellsFor } from '../matrix/cells.ts';
 import { profileNamed } from '../matrix/profiles.ts';
-import { loadSettings, SettingsError } from '../settings/settings.ts';
+import { loadSettings, matrixScope, SettingsError } from '../settings/settings.ts';
 import { unsupportedReason } from '../targets/support.ts';
 
 export interface AccountNeed {
@@ -29,11 +29,8 @@ export interface AccountsNeeded {
 export function accountsNeeded(): AccountsNeeded {
   const settings = loadSettings();
   const isLab = settings.target.kind === 'lab';
-  const cells = cellsFor(
-    settings.matrix,
-    settings.networkPaths.map((networkPath) => networkPath.name),
-    isLab,
-  );
+  const scope = matrixScope(settings);
+  const cells = cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints, scope.fixedAxes);
   const accounts: TestAccount[] = settings.accountsFile ? loadAccountsFile(settings.accountsFile) : [];
   const needs = new Map<string, AccountNeed>();
   const unservable: Record<string, number> = {};

@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { EMAIL_PROVIDERS, MFAS, PHONES, PLANS, type FixedAxes } from '../matrix/axes.ts';
 
 /** How a one-time code reaches the user: an authenticator app, a text message, or an email. */
 export type SecondFactorChannel = 'totp' | 'sms' | 'email';
@@ -134,6 +135,11 @@ export interface TargetProfile {
   };
   /** Native clients the deployment registers, for the ios-app and desktop-cli profiles. */
   nativeClients?: { ios?: NativeClientProfile; cli?: NativeClientProfile };
+  /**
+   * Account axes that do not apply to this target, each held to one value: a target with no
+   * phones says `{ "phone": "none" }`, and its cells all take that value (the report says so).
+   */
+  fixedAxes?: FixedAxes;
 }
 
 export class TargetProfileError extends Error {
@@ -263,6 +269,14 @@ const ProfileSchema = z
       })
       .refine((value) => value.url ?? value.visible, 'needs url or visible, to recognise an error page'),
     nativeClients: z.strictObject({ ios: Native.optional(), cli: Native.optional() }).optional(),
+    fixedAxes: z
+      .strictObject({
+        emailProvider: z.enum(EMAIL_PROVIDERS).optional(),
+        phone: z.enum(PHONES).optional(),
+        plan: z.enum(PLANS).optional(),
+        mfa: z.enum(MFAS).optional(),
+      })
+      .optional(),
   })
   .transform(({ $schema: _schema, ...profile }) => profile);
 

@@ -1,15 +1,12 @@
 import { describeInAllure } from '../reporters/allure-metadata.ts';
-import { loadSettings } from '../settings/settings.ts';
+import { loadSettings, matrixScope } from '../settings/settings.ts';
 import { cellOptions, expect, shownAccount, test } from '../fixtures/test.ts';
 import { AXIS_NAMES, accountTypeLabel } from '../matrix/axes.ts';
 import { cellAnnotation, cellsFor, cellTitle, type Cell } from '../matrix/cells.ts';
 
 const settings = loadSettings();
-const cells = cellsFor(
-  settings.matrix,
-  settings.networkPaths.map((path) => path.name),
-  settings.target.kind === 'lab',
-);
+const scope = matrixScope(settings);
+const cells = cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints, scope.fixedAxes);
 
 /**
  * A profile's cells run in batches of this many, one after another in one worker: no dispatch

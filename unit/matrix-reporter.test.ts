@@ -100,13 +100,22 @@ test('the summary names red cells with their cause, and a pass after a token_exc
 
 test('a clean run says so', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-reporter-'));
-  const reporter = new MatrixReporter({ outputDir: dir, allureResultsDir: dir, tier: 'smoke', target: 'lab', faults: [] });
+  const reporter = new MatrixReporter({
+    outputDir: dir,
+    allureResultsDir: dir,
+    tier: 'smoke',
+    target: 'lab',
+    faults: [],
+    fixedAxes: { phone: 'none' },
+  });
   t.mock.method(process.stdout, 'write', () => true);
   reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig);
   reporter.onTestEnd(fakeTest(CELL_OK, 'expected'), fakeResult('passed', 0));
   await reporter.onEnd({ status: 'passed', duration: 1000 } as FullResult);
   t.mock.restoreAll();
-  assert.match(readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8'), /\*\*All 1 cells of the smoke tier passed\.\*\*/);
+  const markdown = readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8');
+  assert.match(markdown, /\*\*All 1 cells of the smoke tier passed\.\*\*/);
+  assert.match(markdown, /_phone does not apply to this target: every cell has phone=none\._/);
 });
 
 test('a skipped cell is counted apart from the passed ones and listed with its reason', async (t) => {

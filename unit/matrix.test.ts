@@ -101,3 +101,16 @@ test('smoke holds the seed article case and every kind of client', () => {
     );
   }
 });
+
+test('an account axis that does not apply to a target is held to one value, in every tier, with every other pair still covered', () => {
+  for (const tier of ['smoke', 'pairwise', 'full'] as const) {
+    const cells = cellsFor(tier, [], false, { phone: 'none' });
+    assert.ok(cells.length > 0);
+    assert.ok(
+      cells.every((cell) => cell.phone === 'none'),
+      `${tier}: every cell has phone=none`,
+    );
+    assert.equal(new Set(cells.map(cellKey)).size, cells.length, `${tier}: no cell twice`);
+    if (tier !== 'smoke') assert.deepEqual(pairCoverage(cells, [], false, { phone: 'none' }).missing, []);
+  }
+});

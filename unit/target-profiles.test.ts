@@ -62,6 +62,17 @@ test('session cookies are names, or names with the attributes the provider sets 
   );
 });
 
+test('a profile can hold an account axis the target has no use for to one value', () => {
+  const noPhones = JSON.parse(EXAMPLE) as Record<string, unknown>;
+  noPhones.fixedAxes = { phone: 'none' };
+  assert.deepEqual(parseTargetProfile(JSON.stringify(noPhones), 'no-phones.json', ENV).fixedAxes, { phone: 'none' });
+  noPhones.fixedAxes = { phone: 'landline' };
+  assert.throws(
+    () => parseTargetProfile(JSON.stringify(noPhones), 'no-phones.json', ENV),
+    (error: unknown) => error instanceof TargetProfileError && /fixedAxes\.phone/.test(error.message),
+  );
+});
+
 test('consent given as one button becomes a screen recognised by that button, with one step', () => {
   const profile = parseTargetProfile(EXAMPLE, 'oidc-dev.json', ENV);
   assert.deepEqual(profile.screens.consent, { recognise: { button: /^Continue$/ }, steps: [{ click: /^Continue$/ }] });
