@@ -166,9 +166,11 @@ export function cellsFor(tier: Tier, extraNetworkPaths: readonly string[] = [], 
     // Away from the lab, a smoke cell on a lab entry point goes direct instead; a fixed account
     // axis takes its one value, and cells that become the same are run once.
     const seen = new Set<string>();
-    const smoke = SMOKE.map((cell) => ({ ...cell, ...fixed, network: axes.network.includes(cell.network) ? cell.network : 'direct' })).filter(
-      (cell) => !seen.has(cellKey(cell)) && Boolean(seen.add(cellKey(cell))),
-    );
+    const smoke = SMOKE.map((cell) => ({
+      ...cell,
+      ...fixed,
+      network: axes.network.includes(cell.network) ? cell.network : 'direct',
+    })).filter((cell) => !seen.has(cellKey(cell)) && Boolean(seen.add(cellKey(cell))));
     // User paths join smoke as one extra cell each, so a new proxy is tried even in the quickest run.
     return [...smoke, ...extraNetworkPaths.map((network) => ({ ...SEED_CASE, ...fixed, network }))];
   }

@@ -159,7 +159,9 @@ export function renderMarkdown(summary: MatrixSummary): string {
     '',
     `Target ${run.target} · tier ${run.tier} · ${totals.cells} cells: ${totals.passed} passed, ${totals.failed} failed, ${totals.intermittent} intermittent, ${totals.skipped} skipped · lab faults: ${run.faults.join(', ') || 'none'} · ${(run.durationMs / 1000).toFixed(0)} s`,
     '',
-    ...Object.entries(run.fixedAxes ?? {}).map(([axis, value]) => `_${axis} does not apply to this target: every cell has ${axis}=${value}._\n`),
+    ...Object.entries(run.fixedAxes ?? {}).map(
+      ([axis, value]) => `_${axis} does not apply to this target: every cell has ${axis}=${value}._\n`,
+    ),
   ];
   const failed = summary.cells.filter((cell) => cell.status !== 'passed' && cell.status !== 'skipped');
   if (failed.length) {
