@@ -75,8 +75,18 @@ settings.configure(
             },
         }
     ],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(DATA, "idp.sqlite3")}},
+    # Concurrent sign-ins write at once: SQLite in WAL mode, waiting for a lock rather than failing.
+    DATABASES={
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.path.join(DATA, "idp.sqlite3"),
+            "OPTIONS": {"timeout": 30},
+        }
+    },
     DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+    # Example accounts on loopback: a fast hash keeps a sign-in's password check from dominating a
+    # loaded CI machine (Django's own advice for test settings).
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     STATIC_URL="/static/",
     USE_TZ=True,
     LOGIN_URL="/accounts/login/",
@@ -108,6 +118,16 @@ from oauth2_provider.models import get_application_model  # noqa: E402
 from oauth2_provider.oauth2_validators import OAuth2Validator  # noqa: E402
 from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView  # noqa: E402
 from django.contrib.auth.views import redirect_to_login  # noqa: E402
+from django.db.backends.signals import connection_created  # noqa: E402
+
+
+def use_wal(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+
+
+connection_created.connect(use_wal)
 
 
 class ClaimsValidator(OAuth2Validator):
