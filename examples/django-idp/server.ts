@@ -15,6 +15,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { stopProcess } from '../../scripts/processes.ts';
+import { runExample } from '../run-example.ts';
 import { startSpaClient } from '../spa-client.ts';
 
 export const PYTHON = '/usr/bin/python3';
@@ -79,30 +80,5 @@ export async function startDjangoIdp(port: number, faults: readonly DjangoFault[
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const raw = process.env.EXAMPLE_PORT ?? '4920';
-  const port = Number(raw);
-  const faults = (process.env.EXAMPLE_FAULTS ?? '')
-    .split(',')
-    .map((fault) => fault.trim())
-    .filter(Boolean);
-  const unknown = faults.filter((fault) => !(EXAMPLE_FAULTS as readonly string[]).includes(fault));
-  if (!Number.isInteger(port) || port < 1024 || port > 65_000) {
-    process.stderr.write(`EXAMPLE_PORT=${JSON.stringify(raw)} must be a whole number from 1024 to 65000 (the app takes the next port)\n`);
-    process.exit(2);
-  }
-  if (unknown.length) {
-    process.stderr.write(`EXAMPLE_FAULTS names unknown faults ${unknown.join(', ')}; known: ${EXAMPLE_FAULTS.join(', ')}\n`);
-    process.exit(2);
-  }
-  try {
-    const target = await startDjangoIdp(port, faults as DjangoFault[]);
-    process.stdout.write(`${JSON.stringify({ event: 'example.ready', issuer: target.issuer, app: target.appUrl, faults })}\n`);
-    const stop = () => {
-      void target.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', stop).once('SIGTERM', stop);
-  } catch (error) {
-    process.stderr.write(`the Django example cannot start: ${(error as Error).message}\n`);
-    process.exit(1);
-  }
+  await runExample({ defaultPort: 4920, faults: EXAMPLE_FAULTS, start: startDjangoIdp });
 }

@@ -15,6 +15,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Provider from 'oidc-provider';
+import { runExample } from '../run-example.ts';
 import { startSpaClient } from '../spa-client.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -75,26 +76,5 @@ export async function startExampleTarget(port: number): Promise<ExampleTarget> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const raw = process.env.EXAMPLE_PORT ?? '4900';
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1024 || port > 65_000) {
-    process.stderr.write(`EXAMPLE_PORT=${JSON.stringify(raw)} must be a whole number from 1024 to 65000 (the app takes the next port)\n`);
-    process.exit(2);
-  }
-  try {
-    const target = await startExampleTarget(port);
-    process.stdout.write(`${JSON.stringify({ event: 'example.ready', issuer: target.issuer, app: target.appUrl })}\n`);
-    const stop = () => {
-      void target.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', stop).once('SIGTERM', stop);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      code === 'EADDRINUSE'
-        ? `port ${port} or ${port + 1} is taken; stop what holds it or set EXAMPLE_PORT to another port\n`
-        : `the example target cannot start: ${(error as Error).message}\n`,
-    );
-    process.exit(1);
-  }
+  await runExample({ defaultPort: 4900, faults: [], start: (port) => startExampleTarget(port) });
 }

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { Secret, TOTP } from 'otpauth';
+import { runExample } from '../run-example.ts';
 import { startSpaClient } from '../spa-client.ts';
 
 interface ExampleAccount {
@@ -266,35 +267,5 @@ export async function startReactIdp(port: number, faults: readonly ExampleFault[
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const raw = process.env.EXAMPLE_PORT ?? '4910';
-  const port = Number(raw);
-  const faults = (process.env.EXAMPLE_FAULTS ?? '')
-    .split(',')
-    .map((fault) => fault.trim())
-    .filter(Boolean);
-  const unknown = faults.filter((fault) => !(EXAMPLE_FAULTS as readonly string[]).includes(fault));
-  if (!Number.isInteger(port) || port < 1024 || port > 65_000) {
-    process.stderr.write(`EXAMPLE_PORT=${JSON.stringify(raw)} must be a whole number from 1024 to 65000 (the app takes the next port)\n`);
-    process.exit(2);
-  }
-  if (unknown.length) {
-    process.stderr.write(`EXAMPLE_FAULTS names unknown faults ${unknown.join(', ')}; known: ${EXAMPLE_FAULTS.join(', ')}\n`);
-    process.exit(2);
-  }
-  try {
-    const target = await startReactIdp(port, faults as ExampleFault[]);
-    process.stdout.write(`${JSON.stringify({ event: 'example.ready', issuer: target.issuer, app: target.appUrl, faults })}\n`);
-    const stop = () => {
-      void target.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', stop).once('SIGTERM', stop);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      code === 'EADDRINUSE'
-        ? `port ${port} or ${port + 1} is taken; stop what holds it or set EXAMPLE_PORT to another port\n`
-        : `the example target cannot start: ${(error as Error).message}\n`,
-    );
-    process.exit(1);
-  }
+  await runExample({ defaultPort: 4910, faults: EXAMPLE_FAULTS, start: startReactIdp });
 }
