@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 
 PORT = int(sys.argv[1])
 APP_ORIGIN = sys.argv[2]
@@ -52,6 +53,7 @@ settings.configure(
         "corsheaders",
     ],
     MIDDLEWARE=[
+        f"{__name__}.OneRequestAtATime",
         "corsheaders.middleware.CorsMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.middleware.common.CommonMiddleware",
@@ -146,6 +148,23 @@ class SecondFactorAuthorizationView(AuthorizationView):
         if user.is_authenticated and user_has_device(user) and not user.is_verified():
             return redirect_to_login(request.get_full_path(), reverse("otp-verify"))
         return super().dispatch(request, *args, **kwargs)
+
+
+class OneRequestAtATime:
+    """
+    Handles one request at a time. The example keeps its data in SQLite, which takes one writer:
+    two sign-ins writing at once (a session, a token) would have one fail with "database is
+    locked". The server still accepts connections on many threads.
+    """
+
+    lock = threading.Lock()
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with self.lock:
+            return self.get_response(request)
 
 
 class OutlookInvalidGrant:
