@@ -6,6 +6,7 @@
  * and leaves no secret anywhere even when it fails with a typed password on the page.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -141,4 +142,25 @@ test('a locator that fails with a typed password on the page (mirrored into an a
   );
   assert.deepEqual(findings, [], `secrets leaked:\n${findings.join('\n')}`);
   for (const secret of totpSecrets) assert.equal(result.output.includes(secret), false);
+});
+
+test('a run in which every cell is skipped fails, saying it tested nothing; the gate refuses its summary', async () => {
+  await idp();
+  // The example registers no iOS app: every ios-app cell is skipped.
+  const result = await runSuite(['tests/matrix.spec.ts', '--project', 'ios-app'], settings());
+  assert.notEqual(result.status, 0, result.output);
+  assert.match(
+    result.output,
+    /authmatrix: no test ran: all 1 were skipped \(target react-idp registers no iOS app client \(nativeClients\.ios\)\); failing the run, since it tested nothing/,
+  );
+  const gate = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/gate.ts'], { encoding: 'utf8' });
+  assert.equal(gate.status, 1);
+  assert.match(gate.stderr, /gate: no matrix cell ran in reports\/matrix-summary\.json \(1 listed, all skipped or none selected\)/);
+});
+
+test('--list runs no test and leaves the last summary as it was', async () => {
+  const before = readFileSync('reports/matrix-summary.json', 'utf8');
+  const result = await runSuite(['tests/matrix.spec.ts', '--list'], settings());
+  assert.equal(result.status, 0, result.output);
+  assert.equal(readFileSync('reports/matrix-summary.json', 'utf8'), before);
 });
