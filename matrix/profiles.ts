@@ -1,7 +1,7 @@
 /**
  * Client profiles: the browsers, platforms and apps the matrix signs in from. Pure data. Each web
  * profile names the engine it really is and the platform it presents; where that engine is not
- * installed, it runs on Chromium presenting the same platform (see fixtures/engines.ts).
+ * installed, it runs on Chromium presenting the same platform (see browsers/engines.ts).
  */
 export type Engine = 'chromium' | 'firefox' | 'webkit' | 'msedge';
 export type ProfileKind = 'web' | 'ios-app' | 'desktop-cli';
