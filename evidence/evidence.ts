@@ -4,7 +4,8 @@
  * client's clock), its journey steps and how it ended. Nothing secret is ever stored: no code,
  * verifier, token, password, TOTP secret or cookie, and no URL query.
  */
-import type { APIResponse, Page } from '@playwright/test';
+import { request as httpRequest } from 'node:http';
+import type { Page, Route } from '@playwright/test';
 import type { Cell } from '../matrix/cells.ts';
 import type { Classification, ExchangeEvidence, FailureEvidence } from './classify.ts';
 import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
@@ -65,6 +66,51 @@ export function errorFields(body: string, contentType: string | undefined): Pick
   };
 }
 
+interface ExchangeResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * Sends a routed request as the browser would have: through `proxy`, a plain-HTTP request goes in
+ * absolute form (`POST http://host/token`), which a proxy can read and rewrite; anything else is
+ * fetched by Playwright (directly, or through the proxy's CONNECT tunnel, as a browser does for
+ * HTTPS). Playwright's own fetch would tunnel plain HTTP too, out of the proxy's sight.
+ */
+async function sendAsBrowser(route: Route, proxy: string | undefined): Promise<ExchangeResponse> {
+  const request = route.request();
+  const target = new URL(request.url());
+  if (!proxy || target.protocol !== 'http:') {
+    const response = await route.fetch();
+    return { status: response.status(), headers: response.headers(), body: await response.body() };
+  }
+  const via = new URL(proxy);
+  const headers: Record<string, string> = { ...(await request.allHeaders()), host: target.host };
+  if (via.username)
+    headers['proxy-authorization'] =
+      `Basic ${Buffer.from(`${decodeURIComponent(via.username)}:${decodeURIComponent(via.password)}`).toString('base64')}`;
+  const body = request.postDataBuffer();
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      { host: via.hostname, port: via.port || 80, method: request.method(), path: target.href, headers },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('error', reject);
+        incoming.on('end', () => {
+          const flat: Record<string, string> = {};
+          for (const [name, value] of Object.entries(incoming.headers))
+            if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : value;
+          resolve({ status: incoming.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks) });
+        });
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body ?? undefined);
+  });
+}
+
 const pathOnly = (url: string) => {
   const parsed = new URL(url);
   return `${parsed.origin}${parsed.pathname}`;
@@ -90,7 +136,7 @@ export class EvidenceRecorder {
    * page — so its status, headers and error body are kept even when the app navigates away the
    * instant it fails. A successful response holds the tokens: only an error body is read.
    */
-  async watch(page: Page): Promise<void> {
+  async watch(page: Page, proxy?: string): Promise<void> {
     page.on('request', (request) => {
       if (request.url().startsWith(this.callbackPrefix)) this.#callbackAt = Date.now();
     });
@@ -103,9 +149,9 @@ export class EvidenceRecorder {
       const startedAt = Date.now();
       const codeAgeMs = this.#callbackAt === undefined ? undefined : startedAt - this.#callbackAt;
       const base = { endpoint: pathOnly(request.url()), method: request.method(), startedAt: new Date(startedAt).toISOString(), codeAgeMs };
-      let response: APIResponse;
+      let response: ExchangeResponse;
       try {
-        response = await route.fetch();
+        response = await sendAsBrowser(route, proxy);
       } catch (error) {
         this.exchanges.push({
           ...base,
@@ -117,10 +163,10 @@ export class EvidenceRecorder {
         await route.abort('failed').catch(() => undefined);
         return;
       }
-      const headers = response.headers();
+      const { headers } = response;
       const entry: TokenExchangeEvidence = {
         ...base,
-        status: response.status(),
+        status: response.status,
         requestId: headers['x-request-id'],
         serverDate: headers.date,
         via: headers.via,
@@ -128,10 +174,10 @@ export class EvidenceRecorder {
         entry: headers['x-lab-entry'],
         durationMs: Date.now() - startedAt,
       };
-      if (response.status() === 429) this.rateLimited = true;
-      if (response.status() >= 400) Object.assign(entry, errorFields(await response.text().catch(() => ''), headers['content-type']));
+      if (response.status === 429) this.rateLimited = true;
+      if (response.status >= 400) Object.assign(entry, errorFields(response.body.toString('utf8'), headers['content-type']));
       this.exchanges.push(entry);
-      await route.fulfill({ response }).catch(() => undefined);
+      await route.fulfill({ status: response.status, headers, body: response.body }).catch(() => undefined);
     });
   }
 
