@@ -201,11 +201,6 @@ export class EvidenceRecorder {
     });
   }
 
-  /** Every exchange is recorded before its response reaches the page: nothing is left to read. */
-  async settled(): Promise<void> {
-    await Promise.resolve();
-  }
-
   get lastExchange(): TokenExchangeEvidence | undefined {
     return this.exchanges.at(-1);
   }

@@ -71,7 +71,7 @@ export function cellKey(cell: Cell): string {
 }
 
 /** The seed article's case: Windows web, an Outlook address, no phone. */
-const SEED_CASE: Cell = {
+export const SEED_CASE: Cell = {
   profile: 'windows-chrome',
   emailProvider: 'outlook',
   phone: 'none',

@@ -20,6 +20,8 @@ export interface AccountNeed {
 
 export interface AccountsNeeded {
   tier: string;
+  /** Accounts are made on the fly (the lab, with no ACCOUNTS_FILE): none is missing. */
+  generated: boolean;
   target: string;
   needs: AccountNeed[];
   /** Cells the target cannot serve, by reason. */
@@ -54,7 +56,8 @@ export function accountsNeeded(): AccountsNeeded {
   }
   return {
     tier: settings.matrix,
-    target: isLab ? 'lab' : settings.target.kind === 'profile' ? settings.target.name : 'lab',
+    generated: isLab && !settings.accountsFile,
+    target: settings.target.kind === 'profile' ? settings.target.name : 'lab',
     needs: [...needs.values()].sort((a, b) => a.type.localeCompare(b.type)),
     unservable,
   };
@@ -68,19 +71,17 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
     process.stderr.write(`accounts:needed: ${error instanceof SettingsError || error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  const settings = loadSettings();
   const lines = [`The ${report.tier} tier on target ${report.target} needs ${report.needs.length} account types:`, ''];
   const width = Math.max(...report.needs.map((need) => need.type.length), 'account type'.length);
   lines.push(`  ${'account type'.padEnd(width)}  cells  in ACCOUNTS_FILE`);
   for (const need of report.needs) {
-    const have =
-      settings.target.kind === 'lab' && !settings.accountsFile ? 'made on the fly' : need.accounts ? String(need.accounts) : 'MISSING';
+    const have = report.generated ? 'made on the fly' : need.accounts ? String(need.accounts) : 'MISSING';
     lines.push(`  ${need.type.padEnd(width)}  ${String(need.cells).padStart(5)}  ${have}`);
   }
   const unservable = Object.entries(report.unservable);
   if (unservable.length) lines.push('');
   for (const [reason, count] of unservable) lines.push(`  ${count} cell(s) need no account: ${reason}`);
-  const missing = settings.target.kind === 'lab' && !settings.accountsFile ? [] : report.needs.filter((need) => need.accounts === 0);
+  const missing = report.generated ? [] : report.needs.filter((need) => need.accounts === 0);
   lines.push(
     '',
     missing.length

@@ -5,19 +5,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { FullConfig, FullResult, TestCase, TestResult } from '@playwright/test/reporter';
 import { recordClassification, type Classification } from '../evidence/classify.ts';
-import { cellAnnotation, cellTitle, type Cell } from '../matrix/cells.ts';
+import { cellAnnotation, cellTitle, SEED_CASE, type Cell } from '../matrix/cells.ts';
 import MatrixReporter from '../reporters/matrix-reporter.ts';
 
-const SEED: Cell = {
-  profile: 'windows-chrome',
-  emailProvider: 'outlook',
-  phone: 'none',
-  plan: 'plus',
-  mfa: 'none',
-  cookies: 'fresh',
-  clock: 'synced',
-  network: 'direct',
-};
+const SEED = SEED_CASE;
 const CELL_OK: Cell = { ...SEED, emailProvider: 'gmail', plan: 'free' };
 const CELL_RED = SEED;
 const CELL_FLAKY: Cell = { ...SEED, profile: 'ios-app', phone: 'bound', mfa: 'totp', network: 'edge-east' };
