@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { SecondFactorChannel, TargetProfile } from '../targets/profile.ts';
 import { EmailPage } from './email.page.ts';
+import { visibleLocator } from './locate.ts';
 import { PassThroughPage } from './pass-through.page.ts';
 import { PasswordPage } from './password.page.ts';
 import { SecondFactorPage } from './second-factor.page.ts';
@@ -90,7 +91,8 @@ export class IdentityProviderScreens {
     this.secondFactor = screens.secondFactor ? new SecondFactorPage(page, screens.secondFactor, screens.typing) : undefined;
     this.consent = screens.consent ? new PassThroughPage(page, 'Confirm consent', screens.consent) : undefined;
     this.interstitials = screens.interstitials.map((screen) => new PassThroughPage(page, `Pass "${screen.name}"`, screen));
-    this.alert = page.getByRole('alert');
+    const alert = page.getByRole('alert');
+    this.alert = screens.refusal ? alert.or(visibleLocator(page, screens.refusal)) : alert;
   }
 
   /** The provider screen showing now, if any; the most specific first. */
@@ -191,15 +193,24 @@ export class IdentityProviderScreens {
       throw new LoginStepError('step-refused', name, `the provider refused the ${name} step at ${this.#where()}, saying "${refused}"`);
   }
 
-  /** The next thing to act on, or 'done'; a page nobody described stops the run with what it shows. */
+  /**
+   * The next thing to act on, or 'done'; a page nobody described stops the run with what it shows.
+   * A screen counts once two looks in a row agree: a page caught mid-navigation or half-rendered
+   * (the old form gone, the new one not yet complete) is not acted on.
+   */
   async #next(done: () => Promise<boolean>): Promise<ProviderScreen | 'done'> {
     let found: ProviderScreen | 'done' | undefined;
+    let previous: string | undefined;
     try {
       await expect
         .poll(
           async () => {
             found = (await done()) ? 'done' : await this.recognise();
-            return found !== undefined;
+            if (found === 'done') return true;
+            const key = found && `${screenName(found)}:${found.kind === 'identifier' && found.withPassword}`;
+            const settled = key !== undefined && key === previous;
+            previous = key;
+            return settled;
           },
           { message: 'a screen the target profile describes', intervals: [0, 25, 50, 100] },
         )

@@ -109,6 +109,11 @@ export interface TargetProfile {
     consent?: PassThroughScreen;
     /** Optional screens ("Stay signed in?", an account picker), each passed through when it is shown. */
     interstitials: (PassThroughScreen & { name: string })[];
+    /**
+     * How the provider says it refused a step (a wrong password, a stale code) when it does not use
+     * an alert: a text or heading shown with the form. An element with role `alert` always counts.
+     */
+    refusal?: Visible;
   };
   signedIn: {
     url?: RegExp;
@@ -245,6 +250,7 @@ const ProfileSchema = z
         .optional(),
       consent: Consent.optional(),
       interstitials: z.array(PassThrough.extend({ name: z.string().min(1) })).default([]),
+      refusal: VisibleSchema.optional(),
     }),
     signedIn: z
       .strictObject({
