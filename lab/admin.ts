@@ -59,7 +59,8 @@ export function createAdmin(deps: AdminDeps) {
   const expected = digest(deps.token);
   const authorised = (req: IncomingMessage): boolean => {
     const header = req.headers.authorization ?? '';
-    const match = /^Bearer (.+)$/.exec(header);
+    // The scheme is case-insensitive (RFC 9110 §11.1), the token is not.
+    const match = /^bearer +(\S+)\s*$/i.exec(header);
     // Hashing first makes both sides equal length, so the comparison time says nothing of the token.
     return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), expected);
   };
@@ -99,8 +100,7 @@ export function createAdmin(deps: AdminDeps) {
       if (method === 'POST') {
         const change = parse(FaultChangeSchema, await readJson(req));
         try {
-          if (change.set) deps.faults.set(change.set);
-          deps.faults.apply({ arm: change.arm ?? [], disarm: change.disarm ?? [] });
+          deps.faults.apply(change);
         } catch (error) {
           if (error instanceof UnknownFaultError) throw new HttpError(400, 'unknown_fault', `${error.message}; nothing was changed`);
           throw error;
@@ -112,7 +112,12 @@ export function createAdmin(deps: AdminDeps) {
 
     const inboxMatch = /^\/inbox\/([^/]+)(\/next)?$/.exec(path);
     if (inboxMatch && method === 'GET') {
-      const address = decodeURIComponent(inboxMatch[1] ?? '');
+      let address: string;
+      try {
+        address = decodeURIComponent(inboxMatch[1] ?? '');
+      } catch {
+        throw new HttpError(400, 'invalid_request', `the inbox address ${inboxMatch[1]} is not valid percent-encoding; encode it with encodeURIComponent`);
+      }
       if (!inboxMatch[2]) return sendJson(res, 200, { messages: deps.inbox.list(address) });
       const after = Number(url.searchParams.get('after') ?? '0');
       const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? '10000');

@@ -138,22 +138,23 @@ export class FaultSwitchboard {
     return [...this.#armed].sort();
   }
 
-  /** Validates every id before changing anything, so a bad request leaves the switchboard as it was. */
-  apply(change: { arm?: readonly string[]; disarm?: readonly string[] }): void {
-    const all = [...(change.arm ?? []), ...(change.disarm ?? [])];
+  /**
+   * Replaces the armed set with `set` (when given), then disarms and arms. Every id is checked
+   * first, so a request with one bad id leaves the switchboard as it was.
+   */
+  apply(change: { set?: readonly string[] | undefined; arm?: readonly string[]; disarm?: readonly string[] }): void {
+    const all = [...(change.set ?? []), ...(change.arm ?? []), ...(change.disarm ?? [])];
     const unknown = all.filter((id) => !isFaultId(id));
-    if (unknown.length) throw new UnknownFaultError(unknown);
+    if (unknown.length) throw new UnknownFaultError([...new Set(unknown)]);
+    if (change.set) this.#armed.clear();
+    for (const id of change.set ?? []) this.#armed.add(id as FaultId);
     for (const id of change.disarm ?? []) this.#armed.delete(id as FaultId);
     for (const id of change.arm ?? []) this.#armed.add(id as FaultId);
     this.#notify();
   }
 
   set(ids: readonly string[]): void {
-    const unknown = ids.filter((id) => !isFaultId(id));
-    if (unknown.length) throw new UnknownFaultError(unknown);
-    this.#armed.clear();
-    for (const id of ids) this.#armed.add(id as FaultId);
-    this.#notify();
+    this.apply({ set: ids });
   }
 
   onChange(listener: (armed: ReadonlySet<FaultId>) => void): void {

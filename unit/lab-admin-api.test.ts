@@ -21,6 +21,11 @@ test('health answers without a token; everything else needs the bearer token', a
   assert.match(none.headers.get('www-authenticate') ?? '', /Bearer/);
   assert.equal((await admin(lab, 'GET', '/accounts', undefined, 'wrong-token-wrong-token')).status, 401);
   assert.equal((await admin(lab, 'GET', '/accounts', undefined, 'x')).status, 401);
+  // The scheme is case-insensitive; the token is not.
+  const headers = (authorization: string) => ({ headers: { authorization } });
+  assert.equal((await fetch(`${lab.urls.admin}/accounts`, headers('bearer unit-test-admin-token-0123456789'))).status, 200);
+  assert.equal((await fetch(`${lab.urls.admin}/accounts`, headers('BEARER unit-test-admin-token-0123456789'))).status, 200);
+  assert.equal((await fetch(`${lab.urls.admin}/accounts`, headers('Bearer UNIT-TEST-ADMIN-TOKEN-0123456789'))).status, 401);
 });
 
 test('bad JSON gets 400 naming the problem, and nothing is created', async () => {
@@ -67,6 +72,16 @@ test('an unknown fault gets 400 listing the known ones, and the armed set is unc
   assert.deepEqual((await admin(lab, 'POST', '/faults', { set: [] })).json.armed, []);
 });
 
+test('a change that sets and arms is applied whole or not at all', async () => {
+  const refused = await admin(lab, 'POST', '/faults', { set: ['replica-lag'], arm: ['nope'] });
+  assert.equal(refused.status, 400);
+  assert.match(String(refused.json.error_description), /"nope".*nothing was changed/);
+  assert.deepEqual((await admin(lab, 'GET', '/faults')).json.armed, []);
+  const applied = await admin(lab, 'POST', '/faults', { set: ['replica-lag'], arm: ['edge-west-broken'] });
+  assert.deepEqual(applied.json.armed, ['edge-west-broken', 'replica-lag']);
+  assert.deepEqual((await admin(lab, 'POST', '/faults', { set: [] })).json.armed, []);
+});
+
 test('an unexpected field in a fault change is refused', async () => {
   const result = await admin(lab, 'POST', '/faults', { arm: ['replica-lag'], armm: [] });
   assert.equal(result.status, 400);
@@ -77,6 +92,9 @@ test('the inbox long-poll times out with 408 and validates its parameters', asyn
   assert.equal((await admin(lab, 'GET', '/inbox/nobody%40gmail.com/next?after=0&timeoutMs=10')).status, 408);
   assert.equal((await admin(lab, 'GET', '/inbox/nobody%40gmail.com/next?after=-1')).status, 400);
   assert.equal((await admin(lab, 'GET', '/inbox/nobody%40gmail.com/next?timeoutMs=999999')).status, 400);
+  const malformed = await admin(lab, 'GET', '/inbox/nobody%E0%A4%A.com');
+  assert.equal(malformed.status, 400);
+  assert.match(String(malformed.json.error_description), /not valid percent-encoding/);
 });
 
 test('the admin API refuses calls that come through an entry point', async () => {
