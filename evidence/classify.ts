@@ -8,7 +8,13 @@ export const CATEGORIES = ['token_exchange_failed', 'rate_limited', 'login-step-
 export type Category = (typeof CATEGORIES)[number];
 
 export const TOKEN_EXCHANGE_CAUSES = [
+  'no-response',
+  'id-token-signature',
+  'id-token-audience',
+  'id-token-issuer',
   'code-not-replicated',
+  'code-reused',
+  'redirect-mismatch',
   'code-expired',
   'clock-skew',
   'upstream-email-verification',
@@ -32,6 +38,10 @@ export interface ExchangeEvidence {
   durationMs?: number | undefined;
   /** Time from the code reaching the client to the exchange starting. */
   codeAgeMs?: number | undefined;
+  /** The exchange had no answer when the client gave up: how long it had been waiting. */
+  pendingMs?: number | undefined;
+  /** The token endpoint (path) the request went to. */
+  endpoint?: string | undefined;
   /** Proxy headers on the response (Via), when any. */
   via?: string | undefined;
   /** Lab hints, absent on real targets. */
@@ -112,6 +122,26 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
     `${exchange?.error ?? ''} ${exchange?.errorDescription ?? ''} ${evidence.clientError ?? ''} ${evidence.clientErrorDescription ?? ''}`.toLowerCase();
   const skew = skewSeconds(exchange);
 
+  if (exchange?.pendingMs !== undefined) {
+    return {
+      cause: 'no-response',
+      why: `the token request ${exchange.endpoint ? `to ${exchange.endpoint} ` : ''}${exchange.entry ? `through ${exchange.entry} ` : ''}had no answer after ${exchange.pendingMs} ms, when the client gave up: a node or a proxy on the way held it`,
+    };
+  }
+  const idTokenProblem = /^invalid_id_token_(signature|audience|issuer)$/.exec(evidence.clientError ?? '')?.[1];
+  if (idTokenProblem === 'signature')
+    return {
+      cause: 'id-token-signature',
+      why: `the id_token's signature does not verify against the keys the provider publishes (${evidence.clientErrorDescription ?? 'no detail'}): tokens signed with a key missing from its JWKS`,
+    };
+  if (idTokenProblem === 'audience')
+    return {
+      cause: 'id-token-audience',
+      why: `the id_token was issued to another audience (${evidence.clientErrorDescription ?? 'no detail'})`,
+    };
+  if (idTokenProblem === 'issuer')
+    return { cause: 'id-token-issuer', why: `the id_token names another issuer (${evidence.clientErrorDescription ?? 'no detail'})` };
+
   if (
     evidence.errorCode === 'login_state_lost' ||
     /state/.test(evidence.clientError ?? '') ||
@@ -135,6 +165,22 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
   if (/claim|subscription|entitlement/.test(text))
     return { cause: 'claims-error', why: 'looking up the claims to put in the tokens failed' };
   if (
+    /redirect[_ ]?ur[il]s?\b.*(mismatch|does ?n[o']t match|incorrect|is wrong|not registered)|(mismatch|incorrect|wrong|invalid)[^.]*redirect[_ ]?uri|reply url/.test(
+      text,
+    )
+  ) {
+    return {
+      cause: 'redirect-mismatch',
+      why: 'the redirect_uri of the token request does not match the authorization request or the registered ones',
+    };
+  }
+  if (/already (been )?(used|redeemed|consumed|exchanged)|\breused\b/.test(text)) {
+    return {
+      cause: 'code-reused',
+      why: `the code had already been exchanged once${exchange?.codeAgeMs !== undefined ? ` (this exchange ${exchange.codeAgeMs} ms after the code reached the client)` : ''}: the client, or something replaying its request, exchanged it twice`,
+    };
+  }
+  if (
     /missing required parameter|malformed|not allowed in this request/.test(text) ||
     (exchange?.via !== undefined && exchange.status === 502)
   ) {
@@ -148,7 +194,7 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
       cause: 'code-expired',
       why: `the authorization code had expired when it was exchanged${exchange?.codeAgeMs !== undefined ? ` (${exchange.codeAgeMs} ms after it reached the client)` : ''}`,
     };
-  if (/not found|grant request is invalid|invalid_grant/.test(text)) {
+  if (/not found|grant request is invalid|invalid_grant|invalid_code|code not valid/.test(text)) {
     const fresh = exchange?.codeAgeMs === undefined || exchange.codeAgeMs < 10_000;
     if (fresh && (/not found|unknown code|does not exist/.test(text) || exchange?.node !== undefined)) {
       return {

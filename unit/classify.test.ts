@@ -65,6 +65,94 @@ test('causes from what real targets say', () => {
     assert.equal(classify({ errorCode: 'token_exchange_failed', exchange: exchange(fields) }).cause, cause, JSON.stringify(fields));
 });
 
+test('descriptions real providers give for a refused code name what they say, and only that', () => {
+  const entraTrace = '\r\nTrace ID: 0f1e2d3c-aaaa-bbbb-cccc-1234567890ab\r\nCorrelation ID: 9a8b7c6d-1111-2222-3333-abcdefabcdef\r\nTimestamp: 2026-11-30 10:42:17Z';
+  const cases: [string, Record<string, unknown>, string][] = [
+    // oidc-provider: one description for every refused code, the detail kept server-side.
+    ['oidc-provider, fresh code', { error: 'invalid_grant', errorDescription: 'grant request is invalid', codeAgeMs: 350 }, 'invalid-grant'],
+    ['oidc-provider, code 2 min old', { error: 'invalid_grant', errorDescription: 'grant request is invalid', codeAgeMs: 120_000 }, 'code-expired'],
+    // Keycloak: one description for unknown, used and expired codes.
+    ['Keycloak, code not valid', { error: 'invalid_grant', errorDescription: 'Code not valid', codeAgeMs: 500 }, 'invalid-grant'],
+    ['Keycloak, redirect', { error: 'invalid_grant', errorDescription: 'Incorrect redirect_uri', codeAgeMs: 500 }, 'redirect-mismatch'],
+    ['Keycloak, PKCE', { error: 'invalid_grant', errorDescription: 'PKCE verification failed: Invalid code verifier' }, 'cookie-state'],
+    // Auth0
+    ['Auth0, code', { status: 403, error: 'invalid_grant', errorDescription: 'Invalid authorization code', codeAgeMs: 400 }, 'invalid-grant'],
+    ['Auth0, verifier', { status: 403, error: 'invalid_grant', errorDescription: 'Failed to verify code verifier' }, 'cookie-state'],
+    [
+      'Auth0, redirect',
+      { status: 403, error: 'invalid_grant', errorDescription: 'Redirect URI is wrong. You sent http://a/cb, and we expected http://b/cb' },
+      'redirect-mismatch',
+    ],
+    // Microsoft Entra ID: AADSTS codes, with a trace that carries a timestamp (not a clock problem).
+    [
+      'Entra ID, expired',
+      {
+        error: 'invalid_grant',
+        errorDescription: `AADSTS70008: The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.${entraTrace}`,
+      },
+      'code-expired',
+    ],
+    [
+      'Entra ID, redeemed',
+      {
+        error: 'invalid_grant',
+        errorDescription: `AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.${entraTrace}`,
+        codeAgeMs: 800,
+      },
+      'code-reused',
+    ],
+    [
+      'Entra ID, PKCE',
+      {
+        error: 'invalid_grant',
+        errorDescription: `AADSTS50148: The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.${entraTrace}`,
+      },
+      'cookie-state',
+    ],
+    [
+      'Entra ID, redirect',
+      {
+        error: 'invalid_client',
+        errorDescription: `AADSTS50011: The redirect URI 'http://localhost:3000/cb' specified in the request does not match the redirect URIs configured for the application.${entraTrace}`,
+      },
+      'redirect-mismatch',
+    ],
+    // A provider that answers an expired code with a non-standard 403.
+    ['403 invalid_code, expired', { status: 403, error: 'invalid_code', errorDescription: 'The code has expired' }, 'code-expired'],
+    ['403 invalid_code, bare', { status: 403, error: 'invalid_code', codeAgeMs: 600 }, 'invalid-grant'],
+  ];
+  for (const [provider, fields, cause] of cases) {
+    const result = classify({ errorCode: 'token_exchange_failed', exchange: exchange(fields) });
+    assert.deepEqual([result.category, result.cause], ['token_exchange_failed', cause], provider);
+  }
+  const bare = classify({ errorCode: 'token_exchange_failed', exchange: exchange(cases[0]![1]) });
+  assert.match(bare.summary, /code already used, a PKCE verifier or redirect_uri that does not match/, 'a bare refusal lists the usual causes');
+});
+
+test('an exchange with no answer when the client gave up is token_exchange_failed (no-response), naming endpoint, entry and wait', () => {
+  const result = classify({ exchange: { status: 0, pendingMs: 14_210, endpoint: '/oidc/token', entry: 'edge-east' } });
+  assert.deepEqual([result.category, result.cause], ['token_exchange_failed', 'no-response']);
+  assert.match(result.summary, /\/oidc\/token through edge-east had no answer after 14210 ms/);
+});
+
+test("a client's id_token checks name their own causes: a key missing from the JWKS, another audience", () => {
+  const signature = classify({
+    errorCode: 'token_exchange_failed',
+    clientError: 'invalid_id_token_signature',
+    clientErrorDescription: 'no key in the JWKS matches kid "retired-2026"',
+    exchange: { status: 200 },
+  });
+  assert.equal(signature.cause, 'id-token-signature');
+  assert.match(signature.summary, /retired-2026/);
+  const audience = classify({
+    errorCode: 'token_exchange_failed',
+    clientError: 'invalid_id_token_audience',
+    clientErrorDescription: 'aud is "another-client", expected "lab-spa"',
+    exchange: { status: 200 },
+  });
+  assert.equal(audience.cause, 'id-token-audience');
+});
+
 test("the client's own id_token time check is clock-skew, with the skew against the server's Date", () => {
   const result = classify({
     errorCode: 'token_exchange_failed',
