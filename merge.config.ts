@@ -3,9 +3,9 @@
  * HTML report and one matrix summary (reports/matrix-summary.{md,json}, heat map).
  */
 import { defineConfig } from '@playwright/test';
-import { loadSettings, matrixScope } from './settings/settings.ts';
+import { loadSettingsOrExit, matrixScope } from './settings/settings.ts';
 
-const settings = loadSettings();
+const settings = loadSettingsOrExit();
 
 export default defineConfig({
   testDir: './tests',

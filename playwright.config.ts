@@ -8,12 +8,12 @@ import { defineConfig, type Project } from '@playwright/test';
 import { resolveBrowser } from './browsers/browser.ts';
 import { chooseEngine, detectEngines } from './browsers/engines.ts';
 import { contextOptionsFor } from './browsers/presentation.ts';
-import { loadSettings, matrixScope } from './settings/settings.ts';
+import { loadSettingsOrExit, matrixScope } from './settings/settings.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
 import { PROFILES } from './matrix/profiles.ts';
 import { LAB_COMMAND } from './scripts/processes.ts';
 
-const settings = loadSettings();
+const settings = loadSettingsOrExit();
 const PACKAGE_VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const CI = Boolean(process.env.CI);
 

@@ -36,10 +36,10 @@ test('the tree keeps its boundaries', () => {
 
 test('a page that imports the lab, a matrix that imports a page, and an import cycle each fail by name', (t) => {
   const dir = scratch({
-    'lab/faults.ts': 'export const FAULTS = ["replica-lag"];\n',
+    'lab/store.ts': 'export const FAULTS = ["replica-lag"];\n',
     'targets/profile.ts': 'export const PROFILE = 1;\n',
     'pages/email.page.ts':
-      "import { FAULTS } from '../lab/faults.ts';\nimport { PROFILE } from '../targets/profile.ts';\nexport const x = [FAULTS, PROFILE];\n",
+      "import { FAULTS } from '../lab/store.ts';\nimport { PROFILE } from '../targets/profile.ts';\nexport const x = [FAULTS, PROFILE];\n",
     'matrix/axes.ts': "import { x } from '../pages/email.page.ts';\nexport const axes = x;\n",
     'accounts/a.ts': "import { b } from './b.ts';\nexport const a = () => b;\n",
     'accounts/b.ts': "import { a } from './a.ts';\nexport const b = () => a;\n",
@@ -47,8 +47,8 @@ test('a page that imports the lab, a matrix that imports a page, and an import c
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const result = cruise(dir, ['lab', 'targets', 'pages', 'matrix', 'accounts']);
   assert.notEqual(result.status, 0);
-  assert.match(result.output, /pages-see-only-the-profile: pages\/email\.page\.ts → lab\/faults\.ts/);
-  assert.match(result.output, /suite-reaches-the-lab-only-over-http: pages\/email\.page\.ts → lab\/faults\.ts/);
+  assert.match(result.output, /pages-see-only-the-profile: pages\/email\.page\.ts → lab\/store\.ts/);
+  assert.match(result.output, /suite-reaches-the-lab-only-over-http: pages\/email\.page\.ts → lab\/store\.ts/);
   assert.match(result.output, /matrix-is-pure-data: matrix\/axes\.ts → pages\/email\.page\.ts/);
   assert.match(result.output, /no-circular: accounts\/[ab]\.ts/);
   assert.doesNotMatch(result.output, /targets\/profile\.ts/, 'a page may import the target profile');

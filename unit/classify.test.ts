@@ -66,17 +66,30 @@ test('causes from what real targets say', () => {
 });
 
 test('descriptions real providers give for a refused code name what they say, and only that', () => {
-  const entraTrace = '\r\nTrace ID: 0f1e2d3c-aaaa-bbbb-cccc-1234567890ab\r\nCorrelation ID: 9a8b7c6d-1111-2222-3333-abcdefabcdef\r\nTimestamp: 2026-11-30 10:42:17Z';
+  const entraTrace =
+    '\r\nTrace ID: 0f1e2d3c-aaaa-bbbb-cccc-1234567890ab\r\nCorrelation ID: 9a8b7c6d-1111-2222-3333-abcdefabcdef\r\nTimestamp: 2026-11-30 10:42:17Z';
   const cases: [string, Record<string, unknown>, string][] = [
     // oidc-provider: one description for every refused code, the detail kept server-side.
-    ['oidc-provider, fresh code', { error: 'invalid_grant', errorDescription: 'grant request is invalid', codeAgeMs: 350 }, 'invalid-grant'],
-    ['oidc-provider, code 2 min old', { error: 'invalid_grant', errorDescription: 'grant request is invalid', codeAgeMs: 120_000 }, 'code-expired'],
+    [
+      'oidc-provider, fresh code',
+      { error: 'invalid_grant', errorDescription: 'grant request is invalid', codeAgeMs: 350 },
+      'invalid-grant',
+    ],
+    [
+      'oidc-provider, code 2 min old',
+      { error: 'invalid_grant', errorDescription: 'grant request is invalid', codeAgeMs: 120_000 },
+      'code-expired',
+    ],
     // Keycloak: one description for unknown, used and expired codes.
     ['Keycloak, code not valid', { error: 'invalid_grant', errorDescription: 'Code not valid', codeAgeMs: 500 }, 'invalid-grant'],
     ['Keycloak, redirect', { error: 'invalid_grant', errorDescription: 'Incorrect redirect_uri', codeAgeMs: 500 }, 'redirect-mismatch'],
     ['Keycloak, PKCE', { error: 'invalid_grant', errorDescription: 'PKCE verification failed: Invalid code verifier' }, 'cookie-state'],
     // Auth0
-    ['Auth0, code', { status: 403, error: 'invalid_grant', errorDescription: 'Invalid authorization code', codeAgeMs: 400 }, 'invalid-grant'],
+    [
+      'Auth0, code',
+      { status: 403, error: 'invalid_grant', errorDescription: 'Invalid authorization code', codeAgeMs: 400 },
+      'invalid-grant',
+    ],
     ['Auth0, verifier', { status: 403, error: 'invalid_grant', errorDescription: 'Failed to verify code verifier' }, 'cookie-state'],
     [
       'Auth0, redirect',
@@ -125,8 +138,15 @@ test('descriptions real providers give for a refused code name what they say, an
     const result = classify({ errorCode: 'token_exchange_failed', exchange: exchange(fields) });
     assert.deepEqual([result.category, result.cause], ['token_exchange_failed', cause], provider);
   }
-  const bare = classify({ errorCode: 'token_exchange_failed', exchange: exchange(cases[0]![1]) });
-  assert.match(bare.summary, /code already used, a PKCE verifier or redirect_uri that does not match/, 'a bare refusal lists the usual causes');
+  const bare = classify({
+    errorCode: 'token_exchange_failed',
+    exchange: exchange({ error: 'invalid_grant', errorDescription: 'grant request is invalid', codeAgeMs: 350 }),
+  });
+  assert.match(
+    bare.summary,
+    /code already used, a PKCE verifier or redirect_uri that does not match/,
+    'a bare refusal lists the usual causes',
+  );
 });
 
 test('an exchange with no answer when the client gave up is token_exchange_failed (no-response), naming endpoint, entry and wait', () => {

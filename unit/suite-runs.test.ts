@@ -3,6 +3,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { Server } from 'proxy-chain';
 import { cellsFor, cellTitle } from '../matrix/cells.ts';
@@ -79,4 +82,36 @@ test('--shard=1/2 and --shard=2/2 together list exactly the unsharded tests, non
   assert.ok(first.length > 0 && second.length > 0);
   assert.deepEqual([...first, ...second].sort(), [...all].sort());
   assert.equal(new Set([...first, ...second]).size, all.length);
+});
+
+test('each bad setting stops the run in under 5 s, named in one message with no stack trace, before anything starts', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-bad-settings-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const badAccounts = path.join(dir, 'accounts.json');
+  writeFileSync(badAccounts, '[{"email": "ada@outlook.com", "password": ');
+  const badProfile = path.join(dir, 'profile.json');
+  writeFileSync(badProfile, JSON.stringify({ name: 'Bad Name', app: { url: 'not a url' } }));
+  const summary = 'reports/matrix-summary.json';
+  const before = existsSync(summary) ? readFileSync(summary, 'utf8') : undefined;
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ LAB_FAULTS: 'nope' }, /LAB_FAULTS="nope": unknown fault id "nope"; known faults: replica-lag/],
+    [{ ACCOUNTS_FILE: badAccounts }, /ACCOUNTS_FILE .*accounts\.json is not valid:\n\s+- it is not JSON/],
+    [
+      { TARGET: badProfile, ACCOUNTS_FILE: 'examples/accounts.json' },
+      /TARGET=.*profile\.json: target profile .* is not valid:\n\s+- name: must be a lower-case name/,
+    ],
+    [{ MATRIX: 'bogus' }, /MATRIX must be smoke, pairwise or full \(got "bogus"\)/],
+    [{ NETWORK_PATHS: 'office vpn' }, /NETWORK_PATHS entry "office vpn" must be name=http:\/\/host:port/],
+  ];
+  for (const [env, problem] of cases) {
+    const run = await runSuite(['tests/matrix.spec.ts'], { ...env, LAB_PORT: '4960', CI: '1' });
+    const what = JSON.stringify(env);
+    assert.notEqual(run.status, 0, what);
+    assert.match(run.output, problem, what);
+    assert.equal(run.output.match(/authmatrix settings are not valid/g)?.length, 1, `${what}: one message\n${run.output}`);
+    assert.doesNotMatch(run.output, /^\s+at .+:\d+:\d+\)?$/m, `${what}: no stack trace\n${run.output}`);
+    assert.doesNotMatch(run.output, /WebServer|Running \d+ test/, `${what}: nothing started`);
+    assert.ok(run.ms < 5_000, `${what} took ${run.ms} ms`);
+  }
+  assert.equal(existsSync(summary) ? readFileSync(summary, 'utf8') : undefined, before, 'the last summary is as it was');
 });
