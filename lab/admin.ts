@@ -116,7 +116,11 @@ export function createAdmin(deps: AdminDeps) {
       try {
         address = decodeURIComponent(inboxMatch[1] ?? '');
       } catch {
-        throw new HttpError(400, 'invalid_request', `the inbox address ${inboxMatch[1]} is not valid percent-encoding; encode it with encodeURIComponent`);
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `the inbox address ${inboxMatch[1]} is not valid percent-encoding; encode it with encodeURIComponent`,
+        );
       }
       if (!inboxMatch[2]) return sendJson(res, 200, { messages: deps.inbox.list(address) });
       const after = Number(url.searchParams.get('after') ?? '0');

@@ -142,7 +142,11 @@ export class FaultSwitchboard {
    * Replaces the armed set with `set` (when given), then disarms and arms. Every id is checked
    * first, so a request with one bad id leaves the switchboard as it was.
    */
-  apply(change: { set?: readonly string[] | undefined; arm?: readonly string[] | undefined; disarm?: readonly string[] | undefined }): void {
+  apply(change: {
+    set?: readonly string[] | undefined;
+    arm?: readonly string[] | undefined;
+    disarm?: readonly string[] | undefined;
+  }): void {
     const all = [...(change.set ?? []), ...(change.arm ?? []), ...(change.disarm ?? [])];
     const unknown = all.filter((id) => !isFaultId(id));
     if (unknown.length) throw new UnknownFaultError([...new Set(unknown)]);
