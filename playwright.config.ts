@@ -11,6 +11,7 @@ import { contextOptionsFor } from './browsers/presentation.ts';
 import { loadSettingsOrExit, matrixScope } from './settings/settings.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
 import { PROFILES } from './matrix/profiles.ts';
+import { RUN_METADATA_KEY, type RunDescription } from './reporters/matrix-reporter.ts';
 import { LAB_COMMAND } from './scripts/processes.ts';
 
 const settings = loadSettingsOrExit();
@@ -53,8 +54,21 @@ const projects: Project<TestFixtures, WorkerFixtures>[] = PROFILES.map((profile)
   };
 });
 
+// What this run is, for the matrix reporter; blob reports keep it for `merge-reports`.
+const run: RunDescription = {
+  tier: settings.matrix,
+  target:
+    settings.target.kind === 'lab'
+      ? `lab (http://127.0.0.1:${settings.labPort})`
+      : `${settings.target.name} (${settings.target.profile.app.url})`,
+  ...(settings.target.kind === 'lab' ? { targetVersion: `authmatrix lab ${PACKAGE_VERSION}` } : {}),
+  faults: settings.target.kind === 'lab' ? settings.labFaults : [],
+  fixedAxes: matrixScope(settings).fixedAxes,
+};
+
 export default defineConfig<TestFixtures, WorkerFixtures>({
   testDir: './tests',
+  metadata: { [RUN_METADATA_KEY]: run },
   // The profile doctor is a tool, run by `npm run doctor`, not a test of the target.
   ...(process.env.AUTHMATRIX_DOCTOR ? {} : { testIgnore: ['**/doctor.spec.ts'] }),
   fullyParallel: true,
@@ -67,19 +81,7 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
   globalSetup: './settings/global-setup.ts',
   reporter: [
     [CI ? 'dot' : 'list'],
-    [
-      './reporters/matrix-reporter.ts',
-      {
-        tier: settings.matrix,
-        target:
-          settings.target.kind === 'lab'
-            ? `lab (http://127.0.0.1:${settings.labPort})`
-            : `${settings.target.name} (${settings.target.profile.app.url})`,
-        ...(settings.target.kind === 'lab' ? { targetVersion: `authmatrix lab ${PACKAGE_VERSION}` } : {}),
-        faults: settings.target.kind === 'lab' ? settings.labFaults : [],
-        fixedAxes: matrixScope(settings).fixedAxes,
-      },
-    ],
+    ['./reporters/matrix-reporter.ts', {}],
     ['allure-playwright', { resultsDir: 'allure-results', detail: false, suiteTitle: true }],
     // Sharded CI runs add a blob report per shard for `playwright merge-reports`.
     ...(process.env.BLOB_REPORT

@@ -13,15 +13,32 @@ import { cellOf } from '../matrix/cells.ts';
 import { PROFILES } from '../matrix/profiles.ts';
 import { renderConsole, renderHtml, renderMarkdown, summarize, type CellResult, type CellStatus } from './matrix-summary.ts';
 
-export interface MatrixReporterOptions {
-  outputDir?: string;
-  allureResultsDir?: string;
+/** What a run was: its tier, target and armed faults. */
+export interface RunDescription {
   tier: string;
   target: string;
   targetVersion?: string;
   faults: string[];
   /** Account axes the target holds to one value (it has no phones, say). */
   fixedAxes?: Record<string, string>;
+}
+
+/**
+ * The config metadata key that carries the run's description. Blob reports keep the metadata of
+ * the run that wrote them, so `playwright merge-reports` hands this reporter the description of
+ * the runs it merges, not of the machine merging them.
+ */
+export const RUN_METADATA_KEY = 'authmatrix';
+
+export interface MatrixReporterOptions extends Partial<RunDescription> {
+  outputDir?: string;
+  allureResultsDir?: string;
+}
+
+function runDescriptionOf(metadata: Record<string, unknown> | undefined): RunDescription | undefined {
+  const value = metadata?.[RUN_METADATA_KEY] as Partial<RunDescription> | undefined;
+  if (!value || typeof value.tier !== 'string' || typeof value.target !== 'string' || !Array.isArray(value.faults)) return undefined;
+  return value as RunDescription;
 }
 
 // eslint-disable-next-line no-control-regex -- terminal colour codes are control characters
@@ -49,6 +66,20 @@ export default class MatrixReporter implements Reporter {
   onBegin(config: FullConfig): void {
     this.#config = config;
     this.#startedAt = new Date();
+  }
+
+  /** The run's description: from the config metadata of the run (or runs merged), else the options. */
+  get #run(): RunDescription {
+    const options = this.#options;
+    return (
+      runDescriptionOf(this.#config?.metadata) ?? {
+        tier: options.tier ?? 'unknown',
+        target: options.target ?? 'unknown',
+        faults: options.faults ?? [],
+        ...(options.targetVersion ? { targetVersion: options.targetVersion } : {}),
+        ...(options.fixedAxes ? { fixedAxes: options.fixedAxes } : {}),
+      }
+    );
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -110,11 +141,12 @@ export default class MatrixReporter implements Reporter {
   async onEnd(result: FullResult): Promise<{ status: FullResult['status'] } | undefined> {
     if (this.#results.size === 0) return undefined;
     const results = [...this.#results].map(([test, attempts]) => this.#cellResult(test, attempts));
+    const run = this.#run;
     const summary = summarize(results, {
-      tier: this.#options.tier,
-      target: this.#options.target,
-      faults: this.#options.faults,
-      fixedAxes: this.#options.fixedAxes ?? {},
+      tier: run.tier,
+      target: run.target,
+      faults: run.faults,
+      fixedAxes: run.fixedAxes ?? {},
       startedAt: this.#startedAt.toISOString(),
       durationMs: result.duration,
       profiles: PROFILES.map((profile) => profile.name),
@@ -146,11 +178,12 @@ export default class MatrixReporter implements Reporter {
       commit = 'not a git checkout';
     }
     const engines = (this.#config?.projects ?? []).map((project) => `${project.name}=${String(project.metadata.engine ?? '')}`).join(', ');
+    const run = this.#run;
     const properties: Record<string, string> = {
-      target: this.#options.target,
-      'target.version': this.#options.targetVersion ?? 'not exposed',
-      tier: this.#options.tier,
-      'lab.faults': this.#options.faults.join(', ') || 'none',
+      target: run.target,
+      'target.version': run.targetVersion ?? 'not exposed',
+      tier: run.tier,
+      'lab.faults': run.faults.join(', ') || 'none',
       browsers: [...this.#browsers].sort().join(', ') || 'none ran',
       engines,
       node: process.version,

@@ -1,10 +1,11 @@
 /**
  * `npm run report [-- <results-dir> ...]`: builds the Allure 3 HTML report in allure-report/ from
- * one or several results folders (shards), offline and without Java. History accumulates in
+ * one or several results folders (shards), offline and without Java. The folder is emptied first,
+ * so the page shows these results and nothing of an earlier report. History accumulates in
  * allure-history/ (see allurerc.mjs), so each report shows trends over the previous runs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -23,6 +24,9 @@ if (problems.length) {
   process.exit(2);
 }
 
+const OUTPUT = 'allure-report';
+rmSync(OUTPUT, { recursive: true, force: true });
+
 const cli = path.join(path.dirname(path.dirname(require.resolve('allure'))), 'cli.js');
 const polyfill = new URL('./iterator-polyfill.ts', import.meta.url).href;
 const result = spawnSync(
@@ -34,8 +38,17 @@ const result = spawnSync(
   },
 );
 if (result.status !== 0) process.exit(result.status ?? 1);
-if (!existsSync('allure-report/index.html')) {
-  process.stderr.write('npm run report: Allure finished but allure-report/index.html is missing; see its output above\n');
+const page = path.join(OUTPUT, 'index.html');
+if (!existsSync(page)) {
+  process.stderr.write(`npm run report: Allure finished but ${page} is missing; see its output above\n`);
   process.exit(1);
 }
-process.stdout.write(`Allure report: ${path.resolve('allure-report/index.html')} (serve it with: npx allure open allure-report)\n`);
+let counts = '';
+try {
+  const { stats } = JSON.parse(readFileSync(path.join(OUTPUT, 'summary.json'), 'utf8')) as { stats: Record<string, number> };
+  const parts = ['passed', 'failed', 'broken', 'skipped', 'unknown'].filter((key) => stats[key]).map((key) => `${stats[key]} ${key}`);
+  counts = ` of ${stats.total ?? 0} results (${parts.join(', ') || 'none'}) from ${dirs.join(', ')}`;
+} catch {
+  // The page was written; only its summary is unread.
+}
+process.stdout.write(`Allure report${counts}: ${path.resolve(page)} (serve it with: npx allure open ${OUTPUT})\n`);

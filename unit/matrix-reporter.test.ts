@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { FullConfig, FullResult, TestCase, TestResult } from '@playwright/test/reporter';
 import { recordClassification, type Classification } from '../evidence/classify.ts';
 import { cellAnnotation, cellTitle, SEED_CASE, type Cell } from '../matrix/cells.ts';
-import MatrixReporter from '../reporters/matrix-reporter.ts';
+import MatrixReporter, { RUN_METADATA_KEY } from '../reporters/matrix-reporter.ts';
 
 const SEED = SEED_CASE;
 const CELL_OK: Cell = { ...SEED, emailProvider: 'gmail', plan: 'free' };
@@ -131,4 +131,20 @@ test('a skipped cell is counted apart from the passed ones and listed with its r
   );
   const printed = stdout.mock.calls.map((call) => String(call.arguments[0])).join('');
   assert.match(printed, /skipped: target oidc-dev registers no iOS app client/);
+});
+
+test('the run described in the config metadata (as merged blob reports carry it) wins over the merging machine', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-reporter-'));
+  // merge.config.ts gives no tier or faults: the shards' metadata does.
+  const reporter = new MatrixReporter({ outputDir: dir, allureResultsDir: dir });
+  t.mock.method(process.stdout, 'write', () => true);
+  t.mock.method(process.stderr, 'write', () => true);
+  const run = { tier: 'smoke', target: 'lab (http://127.0.0.1:4700)', faults: ['replica-lag'], fixedAxes: {} };
+  reporter.onBegin({ projects: [], version: '1.65.1', metadata: { [RUN_METADATA_KEY]: run } } as unknown as FullConfig);
+  reporter.onTestEnd(fakeTest(CELL_RED, 'unexpected'), fakeResult('failed', 0, 'unknown code', upstream));
+  await reporter.onEnd({ status: 'failed', duration: 1000 } as FullResult);
+  t.mock.restoreAll();
+  const summary = JSON.parse(readFileSync(path.join(dir, 'matrix-summary.json'), 'utf8')) as { run: { tier: string; faults: string[] } };
+  assert.deepEqual([summary.run.tier, summary.run.faults], ['smoke', ['replica-lag']]);
+  assert.match(readFileSync(path.join(dir, 'environment.properties'), 'utf8'), /tier=smoke\nlab\.faults=replica-lag/);
 });

@@ -88,6 +88,15 @@ test('the smoke tier signs in through a React login: TOTP asked of one account a
   assert.equal(merged.status, 0, merged.output);
   assert.match(merged.output, /^Fill "\[redacted\]"$/m, 'the password was typed with fill; its value never reached the runner');
   assert.deepEqual(scanRun([result.output, merged.output], passwords, codesSince(started)).findings, []);
+  // Merged on a machine set for another tier and the lab, the summary still describes the run.
+  const remerged = await runPlaywright(['merge-reports', '--config', 'merge.config.ts', 'blob-report'], {
+    MATRIX: 'pairwise',
+    TARGET: 'lab',
+    ACCOUNTS_FILE: undefined,
+  });
+  assert.equal(remerged.status, 0, remerged.output);
+  const summary = JSON.parse(readFileSync('reports/matrix-summary.json', 'utf8')) as { run: { tier: string; target: string } };
+  assert.deepEqual([summary.run.tier, summary.run.target.startsWith('react-idp')], ['smoke', true]);
   for (const secret of totpSecrets) assert.equal(result.output.includes(secret), false);
 });
 
