@@ -23,6 +23,13 @@ export interface FaultVerdict {
   falsePositives: string[];
   misnamed: string[];
   passed: boolean;
+  /** Why the fault's run could not be judged (it ended before writing a summary). */
+  notJudged?: string;
+}
+
+/** The verdict on a fault whose run left nothing to judge: never passed, and says why. */
+export function notJudged(fault: FaultId, why: string): FaultVerdict {
+  return { fault, detected: false, red: [], expectedRed: 0, missed: [], falsePositives: [], misnamed: [], passed: false, notJudged: why };
 }
 
 export function judge(fault: FaultId, cells: DrillCell[], expectation: FaultExpectation): FaultVerdict {

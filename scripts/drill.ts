@@ -11,11 +11,11 @@
  * holds, for every fault, a cell it hurts and one it spares (a unit test checks this).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FAULT_CATALOG, isFaultId } from '../lab/faults.ts';
 import { FAULT_EXPECTATIONS } from './drill-expectations.ts';
-import { judge, type DrillCell, type FaultVerdict } from './drill-verdict.ts';
+import { judge, notJudged, type DrillCell, type FaultVerdict } from './drill-verdict.ts';
 import { runSuite, startLabProcess } from './processes.ts';
 
 const LAB_PORT = process.env.DRILL_LAB_PORT ?? '4780';
@@ -52,17 +52,26 @@ const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
   ...extra,
 });
 
+const SUMMARY = path.join('reports', 'matrix-summary.json');
+
+/** Runs the suite; the summary it leaves is this run's (an earlier one is removed first), or none. */
 async function runDrillSuite(args: string[], faultsArmed: string, tier: string): Promise<{ code: number | null; seconds: number }> {
+  rmSync(SUMMARY, { force: true });
   const run = await runSuite(['--workers', WORKERS, '--retries', '0', ...args], childEnv({ LAB_FAULTS: faultsArmed, MATRIX: tier }), {
     output: 'inherit',
   });
   return { code: run.status, seconds: Math.round(run.ms / 1000) };
 }
 
-function readCells(): { cells: DrillCell[]; others: DrillCell[] } {
-  const summary = JSON.parse(readFileSync('reports/matrix-summary.json', 'utf8')) as { cells: DrillCell[]; others: DrillCell[] };
+/** The cells of the run just finished, or undefined when it wrote no summary (it ended before its first test). */
+function readCells(): { cells: DrillCell[]; others: DrillCell[] } | undefined {
+  if (!existsSync(SUMMARY)) return undefined;
+  const summary = JSON.parse(readFileSync(SUMMARY, 'utf8')) as { cells: DrillCell[]; others: DrillCell[] };
   return { cells: summary.cells, others: summary.others };
 }
+
+const noSummary = (code: number | null) =>
+  `the run wrote no matrix summary (exit code ${code}): it ended before its first test; see its output above`;
 
 interface Baseline {
   green: boolean;
@@ -93,6 +102,7 @@ function renderMarkdown(baseline: Baseline, verdicts: (FaultVerdict & { seconds:
     lines.push(...verdict.red.map((cell) => `- ${cell.expected ? '' : '**unexpected** '}${cell.title} — ${cell.label}`));
     for (const title of verdict.missed) lines.push(`- **missed** (should be red): ${title}`);
     for (const line of verdict.misnamed) lines.push(`- **misnamed**: ${line}`);
+    if (verdict.notJudged) lines.push(`- **not judged**: ${verdict.notJudged}`);
     lines.push('');
   }
   return lines.join('\n');
@@ -106,17 +116,23 @@ async function main(): Promise<void> {
   try {
     process.stderr.write(`drill: baseline, whole suite, tier ${TIER}\n`);
     const run = await runDrillSuite([], '', TIER);
-    const { cells, others } = readCells();
-    const red = [...cells, ...others].filter((cell) => cell.status !== 'passed' && cell.status !== 'skipped').map((cell) => cell.title);
-    baseline = { green: run.code === 0 && red.length === 0, cells: cells.length, red, seconds: run.seconds };
+    const ran = readCells();
+    const red = ran
+      ? [...ran.cells, ...ran.others].filter((cell) => cell.status !== 'passed' && cell.status !== 'skipped').map((cell) => cell.title)
+      : [noSummary(run.code)];
+    baseline = { green: run.code === 0 && red.length === 0, cells: ran?.cells.length ?? 0, red, seconds: run.seconds };
     process.stderr.write(`drill: baseline ${baseline.green ? 'green' : 'RED'} (${run.seconds} s)\n`);
     for (const fault of faults) {
       const expectation = FAULT_EXPECTATIONS[fault];
       const faultRun = await runDrillSuite(['tests/matrix.spec.ts'], fault, FAULT_TIER);
-      const verdict = { ...judge(fault, readCells().cells, expectation), seconds: faultRun.seconds };
+      const ran = readCells();
+      const verdict = {
+        ...(ran ? judge(fault, ran.cells, expectation) : notJudged(fault, noSummary(faultRun.code))),
+        seconds: faultRun.seconds,
+      };
       verdicts.push(verdict);
       process.stderr.write(
-        `drill: ${fault}: ${verdict.passed ? 'ok' : 'FAILED'} — ${verdict.red.length} red of ${verdict.expectedRed} expected, ${verdict.falsePositives.length} false positives, ${verdict.missed.length} missed, ${verdict.misnamed.length} misnamed (${faultRun.seconds} s)\n`,
+        `drill: ${fault}: ${verdict.passed ? 'ok' : 'FAILED'} — ${verdict.notJudged ? `${verdict.notJudged}; ` : ''}${verdict.red.length} red of ${verdict.expectedRed} expected, ${verdict.falsePositives.length} false positives, ${verdict.missed.length} missed, ${verdict.misnamed.length} misnamed (${faultRun.seconds} s)\n`,
       );
     }
   } finally {
