@@ -9,12 +9,16 @@ import { resolveBrowser } from './browsers/browser.ts';
 import { chooseEngine, detectEngines } from './browsers/engines.ts';
 import { contextOptionsFor } from './browsers/presentation.ts';
 import { loadSettingsOrExit, matrixScope } from './settings/settings.ts';
+import { resolveTimeoutScale, scaled } from './settings/timeouts.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
 import { PROFILES } from './matrix/profiles.ts';
 import { RUN_METADATA_KEY, type RunDescription } from './reporters/matrix-reporter.ts';
 import { LAB_COMMAND } from './scripts/processes.ts';
 
 const settings = loadSettingsOrExit();
+// Every timeout below is sized for a quiet machine and multiplied by the run's scale (TIMEOUT_SCALE,
+// or measured here, once, and handed to the workers): a busy machine makes a run slower, not red.
+resolveTimeoutScale(settings.timeoutScale);
 const PACKAGE_VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const CI = Boolean(process.env.CI);
 
@@ -75,8 +79,8 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
   forbidOnly: CI,
   retries: CI ? 1 : 0,
   ...(CI ? { workers: 2 } : {}),
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
+  timeout: scaled(60_000),
+  expect: { timeout: scaled(15_000) },
   outputDir: 'test-results',
   globalSetup: './settings/global-setup.ts',
   reporter: [
@@ -95,8 +99,8 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
     trace: 'off',
     screenshot: 'off',
     video: 'off',
-    actionTimeout: 15_000,
-    navigationTimeout: 20_000,
+    actionTimeout: scaled(15_000),
+    navigationTimeout: scaled(20_000),
   },
   projects,
   webServer:
@@ -106,7 +110,7 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
             command: LAB_COMMAND,
             url: `http://127.0.0.1:${settings.labPort}/__lab/health`,
             reuseExistingServer: !CI,
-            timeout: 30_000,
+            timeout: scaled(30_000),
             stdout: 'ignore',
             stderr: 'pipe',
             gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },

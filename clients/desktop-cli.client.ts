@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { journeyStep } from '../pages/timeline.ts';
 import { authorizationUrl, createPkce } from './oauth.ts';
+import { scaled } from '../settings/timeouts.ts';
 import { IdentityProviderScreens, type JourneyAccount } from '../pages/identity-provider.ts';
 import type { JourneyOutcome } from '../pages/login-journey.ts';
 import { completeNativeSignIn, type NativeClientOptions } from './native-client.ts';
@@ -129,7 +130,7 @@ export class DesktopCliClient {
         });
 
         await this.identityProvider.signIn(account, this.options.codes, () => Promise.resolve(receiver.received));
-        const params = await receiver.waitForCallback(20_000);
+        const params = await receiver.waitForCallback(scaled(20_000));
         return await journeyStep('Exchange the code from the CLI', async () => {
           return completeNativeSignIn(this.options, params, pkce, receiver.redirectUri);
         });

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { journeyStep } from '../pages/timeline.ts';
 import { authorizationUrl, createPkce } from './oauth.ts';
+import { scaled } from '../settings/timeouts.ts';
 import { IdentityProviderScreens, type JourneyAccount } from '../pages/identity-provider.ts';
 import type { JourneyOutcome } from '../pages/login-journey.ts';
 import { completeNativeSignIn, type NativeClientOptions } from './native-client.ts';
@@ -64,7 +65,8 @@ export class IosAppClient {
       const location = await Promise.race([
         redirect,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('the sign-in never handed a redirect back to the app within 20 s')), 20_000);
+          const waitMs = scaled(20_000);
+          timer = setTimeout(() => reject(new Error(`the sign-in never handed a redirect back to the app within ${waitMs} ms`)), waitMs);
         }),
       ]).finally(() => clearTimeout(timer));
       return journeyStep('Exchange the code through the mobile gateway', async () => {

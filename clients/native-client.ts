@@ -1,10 +1,22 @@
 import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
 import type { JourneyOutcome } from '../pages/login-journey.ts';
-import { checkIdToken, exchangeCode, type ClientRegistration, type ExchangeResult, type Pkce, type TokenExchangeRecord } from './oauth.ts';
+import {
+  exchangeCode,
+  fetchJwks,
+  verifyIdToken,
+  type ClientRegistration,
+  type ExchangeResult,
+  type IdTokenCheck,
+  type Pkce,
+  type TokenExchangeRecord,
+} from './oauth.ts';
 import type { CodeSource, ProviderProfile } from '../pages/identity-provider.ts';
 
 /** What a native client (the iOS app, the desktop CLI) is configured with. */
 export interface NativeClientOptions {
+  /** The provider's issuer and JWKS, which the client verifies its id_token against. */
+  issuer: string;
+  jwksUri: string;
   authorizationEndpoint: string;
   /** Where the client sends its token request (the mobile gateway, for the iOS app). */
   tokenEndpoint: string;
@@ -19,8 +31,17 @@ export interface NativeClientOptions {
   onExchange?: (record: TokenExchangeRecord) => void;
 }
 
-/** What a native app shows after its token exchange: signed in, or the error it got. */
-export function nativeOutcome(exchange: ExchangeResult, nonce: string, leewaySeconds: number): JourneyOutcome {
+const ID_TOKEN_ERRORS: Record<Exclude<IdTokenCheck, { ok: true }>['kind'], string> = {
+  signature: 'invalid_id_token_signature',
+  issuer: 'invalid_id_token_issuer',
+  audience: 'invalid_id_token_audience',
+  nonce: 'invalid_id_token_nonce',
+  time: 'invalid_id_token_time',
+  format: 'invalid_id_token',
+};
+
+/** What a native app shows after its token exchange and the check of its id_token: signed in, or the error it got. */
+export function nativeOutcome(exchange: ExchangeResult, checked: IdTokenCheck | undefined): JourneyOutcome {
   const { record, idToken } = exchange;
   const diagnostics: Record<string, unknown> = {
     stage: 'token_exchange',
@@ -44,15 +65,10 @@ export function nativeOutcome(exchange: ExchangeResult, nonce: string, leewaySec
       ...details,
     },
   });
-  if (!idToken) return failed({});
-  const checked = checkIdToken(idToken, nonce, leewaySeconds);
+  if (!idToken || !checked) return failed({});
   if (!checked.ok) {
     return failed({
-      diagnostics: {
-        ...diagnostics,
-        error: checked.kind === 'time' ? 'invalid_id_token_time' : 'invalid_id_token',
-        error_description: checked.problem,
-      },
+      diagnostics: { ...diagnostics, error: ID_TOKEN_ERRORS[checked.kind], error_description: checked.problem },
     });
   }
   const { email, plan } = checked.claims;
@@ -86,6 +102,7 @@ export async function completeNativeSignIn(
   pkce: Pkce,
   redirectUri: string = options.client.redirectUri,
 ): Promise<JourneyOutcome> {
+  const codeReceivedAt = Date.now();
   if (params.get('error')) return authorizationError(params);
   if (params.get('state') !== pkce.state) throw new Error('the redirect to the client carried a state it did not send');
   const exchange = await exchangeCode({
@@ -95,7 +112,16 @@ export async function completeNativeSignIn(
     redirectUri,
     verifier: pkce.verifier,
     fetchImpl: options.fetchImpl,
+    codeReceivedAt,
   });
   options.onExchange?.(exchange.record);
-  return nativeOutcome(exchange, pkce.nonce, options.leewaySeconds ?? 300);
+  if (!exchange.idToken) return nativeOutcome(exchange, undefined);
+  const checked = await verifyIdToken(exchange.idToken, {
+    jwks: await fetchJwks(options.jwksUri, options.fetchImpl),
+    issuer: options.issuer,
+    clientId: options.client.clientId,
+    nonce: pkce.nonce,
+    leewaySeconds: options.leewaySeconds ?? 300,
+  });
+  return nativeOutcome(exchange, checked);
 }

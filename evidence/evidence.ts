@@ -7,7 +7,7 @@
 import { request as httpRequest } from 'node:http';
 import type { Page, Route } from '@playwright/test';
 import type { Cell } from '../matrix/cells.ts';
-import type { Classification, ExchangeEvidence, FailureEvidence } from './classify.ts';
+import { classify, type Classification, type ExchangeEvidence, type FailureEvidence } from './classify.ts';
 import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
 import { Timeline } from '../pages/timeline.ts';
 import { secrets } from './secrets.ts';
@@ -78,7 +78,7 @@ interface ExchangeResponse {
  * fetched by Playwright (directly, or through the proxy's CONNECT tunnel, as a browser does for
  * HTTPS). Playwright's own fetch would tunnel plain HTTP too, out of the proxy's sight.
  */
-async function sendAsBrowser(route: Route, proxy: string | undefined): Promise<ExchangeResponse> {
+async function sendAsBrowser(route: Route, proxy: string | undefined, signal: AbortSignal): Promise<ExchangeResponse> {
   const request = route.request();
   const target = new URL(request.url());
   if (!proxy || target.protocol !== 'http:') {
@@ -93,7 +93,7 @@ async function sendAsBrowser(route: Route, proxy: string | undefined): Promise<E
   const body = request.postDataBuffer();
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
-      { host: via.hostname, port: via.port || 80, method: request.method(), path: target.href, headers },
+      { host: via.hostname, port: via.port || 80, method: request.method(), path: target.href, headers, signal },
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -124,6 +124,10 @@ export class EvidenceRecorder {
   /** The target answered 429 to some request of this sign-in (a page, the token exchange). */
   rateLimited = false;
   #callbackAt: number | undefined;
+  /** Exchanges sent and not yet answered. */
+  readonly #pending = new Set<{ endpoint: string; startedAt: number; codeAgeMs: number | undefined; entry: string | undefined }>();
+  /** Stops the exchanges still in flight when the test ends. */
+  readonly #inFlight = new AbortController();
 
   constructor(
     private readonly tokenExchange: { url: RegExp; method: string },
@@ -136,7 +140,7 @@ export class EvidenceRecorder {
    * page — so its status, headers and error body are kept even when the app navigates away the
    * instant it fails. A successful response holds the tokens: only an error body is read.
    */
-  async watch(page: Page, proxy?: string): Promise<void> {
+  async watch(page: Page, proxy?: string, entry?: string): Promise<void> {
     page.on('request', (request) => {
       if (request.url().startsWith(this.callbackPrefix)) this.#callbackAt = Date.now();
     });
@@ -149,10 +153,14 @@ export class EvidenceRecorder {
       const startedAt = Date.now();
       const codeAgeMs = this.#callbackAt === undefined ? undefined : startedAt - this.#callbackAt;
       const base = { endpoint: pathOnly(request.url()), method: request.method(), startedAt: new Date(startedAt).toISOString(), codeAgeMs };
+      const pending = { endpoint: base.endpoint, startedAt, codeAgeMs, entry };
+      this.#pending.add(pending);
       let response: ExchangeResponse;
       try {
-        response = await sendAsBrowser(route, proxy);
+        response = await sendAsBrowser(route, proxy, this.#inFlight.signal);
       } catch (error) {
+        if (this.#inFlight.signal.aborted) return;
+        this.#pending.delete(pending);
         this.exchanges.push({
           ...base,
           status: 0,
@@ -163,8 +171,9 @@ export class EvidenceRecorder {
         await route.abort('failed').catch(() => undefined);
         return;
       }
+      this.#pending.delete(pending);
       const { headers } = response;
-      const entry: TokenExchangeEvidence = {
+      const exchange: TokenExchangeEvidence = {
         ...base,
         status: response.status,
         requestId: headers['x-request-id'],
@@ -175,14 +184,35 @@ export class EvidenceRecorder {
         durationMs: Date.now() - startedAt,
       };
       if (response.status === 429) this.rateLimited = true;
-      if (response.status >= 400) Object.assign(entry, errorFields(response.body.toString('utf8'), headers['content-type']));
-      this.exchanges.push(entry);
+      if (response.status >= 400) Object.assign(exchange, errorFields(response.body.toString('utf8'), headers['content-type']));
+      this.exchanges.push(exchange);
       await route.fulfill({ status: response.status, headers, body: response.body }).catch(() => undefined);
     });
   }
 
+  /** Aborts the exchanges still waiting for an answer: the test that sent them is over. */
+  dispose(): void {
+    this.#inFlight.abort();
+  }
+
+  /** The exchange the browser sent and still waits on, as evidence: how long it has been pending, and where it went. */
+  pendingExchange(now = Date.now()): TokenExchangeEvidence | undefined {
+    const pending = [...this.#pending].at(-1);
+    if (!pending) return undefined;
+    return {
+      endpoint: pending.endpoint,
+      method: this.tokenExchange.method,
+      startedAt: new Date(pending.startedAt).toISOString(),
+      status: 0,
+      pendingMs: now - pending.startedAt,
+      codeAgeMs: pending.codeAgeMs,
+      entry: pending.entry,
+      clientTime: new Date(now).toISOString(),
+    };
+  }
+
   /** A native client's own exchange, made outside the browser. */
-  recordNativeExchange(record: TokenExchangeRecord, codeAgeMs?: number): void {
+  recordNativeExchange(record: TokenExchangeRecord): void {
     if (record.status === 429) this.rateLimited = true;
     this.exchanges.push({
       endpoint: pathOnly(record.endpoint),
@@ -197,7 +227,8 @@ export class EvidenceRecorder {
       node: record.node,
       entry: record.entry,
       durationMs: record.durationMs,
-      codeAgeMs,
+      codeAgeMs: record.codeAgeMs,
+      pendingMs: record.pendingMs,
     });
   }
 
@@ -209,7 +240,7 @@ export class EvidenceRecorder {
   failureEvidence(details: AuthErrorDetails | undefined, extra: Pick<FailureEvidence, 'thrown' | 'pageAlert'> = {}): FailureEvidence {
     const diagnostics = details?.diagnostics ?? {};
     const text = (key: string) => (typeof diagnostics[key] === 'string' ? diagnostics[key] : undefined);
-    const exchange = this.lastExchange;
+    const exchange = this.pendingExchange() ?? this.lastExchange;
     return {
       errorCode: details?.errorCode,
       errorMessage: details?.message,
@@ -222,12 +253,31 @@ export class EvidenceRecorder {
   }
 
   report(meta: { cell: EvidenceReport['cell']; profile: string; engine: string }): EvidenceReport {
+    const pending = this.pendingExchange();
     return secrets.scrubDeep({
       ...meta,
-      exchanges: this.exchanges,
+      exchanges: pending ? [...this.exchanges, pending] : this.exchanges,
       steps: this.timeline.entries,
       outcome: this.outcome,
       classification: this.classification,
     });
   }
+}
+
+/**
+ * A cell that ran out of time: a token exchange still waiting for its answer is the target's
+ * regression (token_exchange_failed, no-response); with nothing pending it is the suite's own
+ * time running out (test-defect, timeout), with how long each step took.
+ */
+export function classifyTimeout(evidence: EvidenceRecorder, timeoutMs: number): Classification {
+  const pending = evidence.pendingExchange();
+  if (pending) return classify({ exchange: pending });
+  const steps = evidence.timeline.entries
+    .map((entry) => `${entry.step} ${entry.durationMs === undefined ? 'unfinished' : `${entry.durationMs} ms`}`)
+    .join(', ');
+  return {
+    category: 'test-defect',
+    cause: 'timeout',
+    summary: `the cell ran out of its ${timeoutMs} ms with no request pending at the target${steps ? `; steps: ${steps}` : ''}; on a busy machine raise TIMEOUT_SCALE`,
+  };
 }

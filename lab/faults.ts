@@ -77,6 +77,27 @@ export const FAULT_CATALOG = [
     settings: { codeLifetimeMs: 800 },
   },
   {
+    id: 'signing-key-unpublished',
+    models:
+      'a key rotation on the web token service (the replica) that signs id_tokens with its new key before the JWKS publishes it: the JWKS lists only the old key',
+    hurts:
+      'web clients (browser profiles and the desktop CLI), which verify the signature against the JWKS; not the iOS app, whose tokens come from the primary',
+  },
+  {
+    id: 'audience-mixup',
+    models:
+      "a client map pushed wrong to the web token service (the replica): its id_tokens name the iOS app's client id as their audience",
+    hurts: 'web clients (browser profiles and the desktop CLI), which check aud; not the iOS app, whose tokens come from the primary',
+    settings: { audience: 'authmatrix-ios' },
+  },
+  {
+    id: 'outlook-verify-hang',
+    models:
+      'the upstream email-verification check on token issuance for Outlook-family addresses deployed without its timeout, against an upstream that stopped answering: their token requests get no answer (the lab holds each until the client gives up, at most 90 s)',
+    hurts: 'accounts at outlook.com, hotmail.com and live.com, on every client; reported as token_exchange_failed (no-response)',
+    settings: { holdMs: 90_000 },
+  },
+  {
     id: 'rate-limit-tight',
     models: 'the token endpoint rate limit cut to 1 exchange a minute per client address: 429 rate_limited',
     hurts: 'any cell once the limit is spent; must be reported as rate_limited, never token_exchange_failed',

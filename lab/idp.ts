@@ -4,7 +4,9 @@
  * apart, exactly as with a real primary/replica pair.
  */
 import './quiet-runtime-warning.ts';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { decodeJwt, SignJWT } from 'jose';
 import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import { faultSettings, type FaultSwitchboard } from './faults.ts';
 import { isOutlookFamily, UpstreamTimeoutError, type EmailVerificationUpstream } from './upstream.ts';
@@ -54,6 +56,11 @@ export interface Idp {
 export function createIdp(options: IdpOptions): Idp {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `lab-${randomBytes(4).toString('hex')}`, use: 'sig', alg: 'RS256' };
+  const keys: SigningKeys = {
+    published: { key: privateKey, kid: jwk.kid },
+    // The key a rotation signs with before the JWKS lists it (signing-key-unpublished).
+    unpublished: { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, kid: `lab-next-${randomBytes(4).toString('hex')}` },
+  };
   const cookieKeys = [randomBytes(32).toString('base64url')];
   const build = (node: NodeName): Provider => {
     const provider = new Provider(options.issuer, configuration(options, node, jwk, cookieKeys));
@@ -61,7 +68,10 @@ export function createIdp(options: IdpOptions): Idp {
     provider.on('grant.error', (ctx: KoaContextWithOIDC, error: errors.OIDCProviderError) => {
       if (error.error_detail) grantErrorDetails.set(ctx.req, error.error_detail);
     });
-    if (node === 'replica') skewIdTokenClock(provider, options.faults);
+    if (node === 'replica') {
+      skewIdTokenClock(provider, options.faults);
+      provider.use(reissueIdTokens(options.faults, keys));
+    }
     provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {
       options.log.write('idp', 'idp.server_error', { request_id: contextOf(ctx.req)?.requestId, node, error: error.message });
     });
@@ -159,6 +169,11 @@ function configuration(options: IdpOptions, node: NodeName, jwk: JWK, cookieKeys
           throw error;
         }
       }
+      if (options.faults.isArmed('outlook-verify-hang') && isOutlookFamily(account.email)) {
+        const { holdMs } = faultSettings('outlook-verify-hang');
+        await untilClientGivesUp(ctx.res, holdMs);
+        throw exposedError(504, 'temporarily_unavailable', `upstream email verification gave no answer in ${holdMs} ms`);
+      }
       if (options.faults.isArmed('no-phone-risk-reject') && !account.phone) {
         throw new errors.InvalidGrant('risk policy rejected token issuance: no verified phone on the account');
       }
@@ -227,5 +242,45 @@ function skewIdTokenClock(provider: Provider, faults: FaultSwitchboard): void {
     const skewedNow = Math.floor(Date.now() / 1000) + faultSettings('idp-clock-ahead').aheadSeconds;
     this.set('iat', skewedNow);
     return issue.call(this, { ...issueOptions, expiresAt: skewedNow + 3600 });
+  };
+}
+
+/** Resolves when the client closes the connection (it gave up), or after `maxMs`. */
+function untilClientGivesUp(res: ServerResponse, maxMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, maxMs);
+    timer.unref();
+    res.once('close', done);
+  });
+}
+
+interface SigningKeys {
+  published: { key: KeyObject; kid: string };
+  unpublished: { key: KeyObject; kid: string };
+}
+
+/**
+ * The replica's id_tokens while `audience-mixup` or `signing-key-unpublished` is armed: issued to
+ * the catalogued wrong audience, or signed with a key its JWKS does not list, as a token service
+ * with those deploy mistakes issues them. Everything else in the token is as issued.
+ */
+function reissueIdTokens(faults: FaultSwitchboard, keys: SigningKeys) {
+  return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
+    await next();
+    const mixup = faults.isArmed('audience-mixup');
+    const unpublished = faults.isArmed('signing-key-unpublished');
+    if ((!mixup && !unpublished) || ctx.oidc?.route !== 'token' || ctx.method !== 'POST' || ctx.status !== 200) return;
+    const body = ctx.body as { id_token?: unknown } | undefined;
+    if (typeof body?.id_token !== 'string') return;
+    const claims = decodeJwt(body.id_token);
+    const signer = unpublished ? keys.unpublished : keys.published;
+    body.id_token = await new SignJWT({ ...claims, ...(mixup ? { aud: faultSettings('audience-mixup').audience } : {}) })
+      .setProtectedHeader({ alg: 'RS256', kid: signer.kid })
+      .sign(signer.key);
   };
 }

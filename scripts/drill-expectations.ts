@@ -50,5 +50,12 @@ export const FAULT_EXPECTATIONS: Record<FaultId, FaultExpectation> = {
     category: 'token_exchange_failed',
     cause: 'code-expired',
   },
+  'signing-key-unpublished': { hurts: webTokenService, category: 'token_exchange_failed', cause: 'id-token-signature' },
+  'audience-mixup': { hurts: webTokenService, category: 'token_exchange_failed', cause: 'id-token-audience' },
+  'outlook-verify-hang': {
+    hurts: (cell) => cell.emailProvider === 'outlook',
+    category: 'token_exchange_failed',
+    cause: 'no-response',
+  },
   'rate-limit-tight': { hurts: () => true, anyCellMayBeHurt: true, category: 'rate_limited' },
 };

@@ -22,6 +22,9 @@ export interface NativeClientTarget {
 
 interface TargetBase {
   profile: TargetProfile;
+  /** The provider's issuer and published keys, from its discovery document: what an id_token is verified against. */
+  issuer: string;
+  jwksUri: string;
   authorizationEndpoint: string;
   tokenEndpoint: string;
   /** The native clients the target registers; a profile whose client is missing cannot run there. */
@@ -56,8 +59,10 @@ export function labAdminUrl(settings: Settings): string {
 }
 
 interface Discovery {
+  issuer: string;
   authorization_endpoint: string;
   token_endpoint: string;
+  jwks_uri: string;
 }
 
 /** The identity provider's discovery document, within 10 s or with one clear error. */
@@ -70,9 +75,19 @@ export async function discover(issuer: string, hint: string): Promise<Discovery>
     throw new TargetUnreachableError('the identity provider', url, (error as Error).message, hint);
   }
   const body = (await response.json().catch(() => undefined)) as Partial<Discovery> | undefined;
-  if (!response.ok || !body?.authorization_endpoint || !body.token_endpoint)
-    throw new TargetUnreachableError('the discovery document', url, `status ${response.status}, no endpoints`, hint);
-  return { authorization_endpoint: body.authorization_endpoint, token_endpoint: body.token_endpoint };
+  if (!response.ok || !body?.issuer || !body.authorization_endpoint || !body.token_endpoint || !body.jwks_uri)
+    throw new TargetUnreachableError(
+      'the discovery document',
+      url,
+      `status ${response.status}, without issuer, authorization_endpoint, token_endpoint and jwks_uri`,
+      hint,
+    );
+  return {
+    issuer: body.issuer,
+    authorization_endpoint: body.authorization_endpoint,
+    token_endpoint: body.token_endpoint,
+    jwks_uri: body.jwks_uri,
+  };
 }
 
 function configuredInboxes(settings: Settings): { messages: MessageSources; close: () => Promise<void> } {
@@ -92,6 +107,8 @@ function fromProfile(profile: TargetProfile, discovery: Discovery): Omit<TargetB
   const cli = native(profile.nativeClients?.cli);
   return {
     profile,
+    issuer: discovery.issuer,
+    jwksUri: discovery.jwks_uri,
     authorizationEndpoint: discovery.authorization_endpoint,
     tokenEndpoint: discovery.token_endpoint,
     native: { ...(ios ? { ios } : {}), ...(cli ? { cli } : {}) },

@@ -41,6 +41,8 @@ test.describe('cross-platform: one account on the iOS app and the web, seconds a
       const clients = {
         'ios-app': () =>
           new IosAppClient(page, {
+            issuer: target.issuer,
+            jwksUri: target.jwksUri,
             authorizationEndpoint: target.authorizationEndpoint,
             tokenEndpoint: ios.tokenEndpoint,
             client: ios.client,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { checkIdToken } from '../clients/oauth.ts';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { checkIdToken, verifyIdToken } from '../clients/oauth.ts';
 import { CallbackPortTakenError, LoopbackReceiver } from '../clients/desktop-cli.client.ts';
 
 function jwt(claims: Record<string, unknown>): string {
@@ -69,4 +70,41 @@ test('id_token time checks: the leeway both ways, and a stale iat betrays a fast
   assert.equal(checkIdToken(token, 'n', 0, now + 90_000).ok, false, 'no leeway: 90 s off fails');
   assert.equal(checkIdToken(token, 'other', 300, now).ok, false);
   assert.equal(checkIdToken('garbage', 'n', 300, now).ok, false);
+});
+
+test("id_tokens are verified as a client must: the provider's key, issuer, audience, nonce", async () => {
+  const published = await generateKeyPair('RS256');
+  const unpublished = await generateKeyPair('RS256');
+  const jwks = { keys: [{ ...(await exportJWK(published.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] };
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: 'http://127.0.0.1:4701/oidc', aud: 'authmatrix-cli', nonce: 'n', iat: now, exp: now + 3600, sub: 'a' };
+  const sign = (payload: Record<string, unknown>, key = published.privateKey, kid = 'k1') =>
+    new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
+  const expected = { jwks, issuer: claims.iss, clientId: 'authmatrix-cli', nonce: 'n', leewaySeconds: 300 };
+
+  assert.equal((await verifyIdToken(await sign(claims), expected)).ok, true);
+  const unknownKey = await verifyIdToken(await sign(claims, unpublished.privateKey, 'k2'), expected);
+  assert.deepEqual(unknownKey, {
+    ok: false,
+    kind: 'signature',
+    problem: 'no key in the provider\'s JWKS matches the id_token\'s kid "k2" (it lists "k1")',
+  });
+  // Signed by another key under a published kid: the signature does not verify.
+  const forged = await verifyIdToken(await sign(claims, unpublished.privateKey, 'k1'), expected);
+  assert.equal(forged.ok ? undefined : forged.kind, 'signature');
+  const otherAudience = await verifyIdToken(await sign({ ...claims, aud: 'authmatrix-ios' }), expected);
+  assert.deepEqual(otherAudience.ok ? undefined : [otherAudience.kind, otherAudience.problem], [
+    'audience',
+    'aud is "authmatrix-ios", not this client\'s id "authmatrix-cli"',
+  ]);
+  const severalAudiences = await verifyIdToken(await sign({ ...claims, aud: ['authmatrix-cli', 'api'], azp: 'api' }), expected);
+  assert.equal(severalAudiences.ok ? undefined : severalAudiences.kind, 'audience', 'with several audiences, azp must be this client');
+  const otherIssuer = await verifyIdToken(await sign({ ...claims, iss: 'https://elsewhere.example' }), expected);
+  assert.equal(otherIssuer.ok ? undefined : otherIssuer.kind, 'issuer');
+  const otherNonce = await verifyIdToken(await sign({ ...claims, nonce: 'x' }), expected);
+  assert.equal(otherNonce.ok ? undefined : otherNonce.kind, 'nonce');
+  const late = await verifyIdToken(await sign({ ...claims, iat: now - 4000, exp: now - 400 }), expected);
+  assert.equal(late.ok ? undefined : late.kind, 'time');
+  const garbage = await verifyIdToken('garbage', expected);
+  assert.equal(garbage.ok ? undefined : garbage.kind, 'format');
 });

@@ -1,6 +1,7 @@
 // The lab's web app: a public single-page OIDC client. It signs in with the authorization code
-// flow and PKCE, exchanges the code from the browser, checks the id_token's time claims against
-// this device's clock, and keeps tokens in memory only.
+// flow and PKCE, exchanges the code from the browser, verifies the id_token (signature against the
+// provider's JWKS, issuer, audience, nonce, and times against this device's clock), and keeps
+// tokens in memory only.
 const STATE_COOKIE = 'am_login';
 const root = document.getElementById('root');
 
@@ -118,6 +119,52 @@ function checkTimeClaims(claims, leewaySeconds) {
   return undefined;
 }
 
+const base64urlBytes = (part) => Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (char) => char.charCodeAt(0));
+
+/**
+ * The id_token as a client must check it: its RS256 signature against the provider's published
+ * keys (the JWKS), then issuer, audience, nonce and times. Returns the claims, or the error and why.
+ */
+async function checkIdToken(idToken, config, nonce) {
+  const [headerPart = '', payloadPart = '', signaturePart = ''] = idToken.split('.');
+  let header;
+  let claims;
+  try {
+    header = decodeJwtPart(headerPart);
+    claims = decodeJwtPart(payloadPart);
+  } catch {
+    return { error: 'invalid_id_token', problem: 'the id_token is not a JWT' };
+  }
+  let jwks;
+  try {
+    jwks = await (await fetch(config.discovery.jwks_uri)).json();
+  } catch (error) {
+    return { error: 'jwks_unavailable', problem: `the provider's JWKS at ${config.discovery.jwks_uri} could not be read: ${error}` };
+  }
+  const jwk = (jwks.keys ?? []).find((key) => key.kid === header.kid);
+  if (!jwk || header.alg !== 'RS256')
+    return {
+      error: 'invalid_id_token_signature',
+      problem: `no RS256 key in the provider's JWKS matches the id_token's kid "${header.kid}" (it lists ${(jwks.keys ?? []).map((key) => `"${key.kid}"`).join(', ') || 'none'})`,
+    };
+  const key = await crypto.subtle.importKey('jwk', jwk, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify']);
+  const signed = new TextEncoder().encode(`${headerPart}.${payloadPart}`);
+  if (!(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, base64urlBytes(signaturePart), signed)))
+    return { error: 'invalid_id_token_signature', problem: `the id_token's signature does not verify with key "${header.kid}"` };
+  if (claims.iss !== config.discovery.issuer)
+    return { error: 'invalid_id_token_issuer', problem: `iss is "${claims.iss}", expected "${config.discovery.issuer}"` };
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!audiences.includes(config.clientId))
+    return {
+      error: 'invalid_id_token_audience',
+      problem: `aud is ${JSON.stringify(claims.aud)}, not this app's client id "${config.clientId}"`,
+    };
+  if (claims.nonce !== nonce) return { error: 'invalid_id_token_nonce', problem: 'the id_token nonce does not match this sign-in' };
+  const timeProblem = checkTimeClaims(claims, config.leewaySeconds);
+  if (timeProblem) return { error: 'invalid_id_token_time', problem: timeProblem };
+  return { claims };
+}
+
 async function completeLogin(config) {
   const params = new URLSearchParams(location.search);
   history.replaceState(null, '', '/home');
@@ -227,11 +274,9 @@ async function completeLogin(config) {
       config,
     );
   }
-  const claims = decodeJwtPart(body.id_token.split('.')[1]);
-  const problem =
-    claims.nonce !== saved.nonce ? 'the id_token nonce does not match this sign-in' : checkTimeClaims(claims, config.leewaySeconds);
-  if (problem) {
-    const clockProblem = claims.nonce === saved.nonce;
+  const checked = await checkIdToken(body.id_token, config, saved.nonce);
+  if (checked.error) {
+    const clockProblem = checked.error === 'invalid_id_token_time';
     return showError(
       {
         errorCode: 'token_exchange_failed',
@@ -242,14 +287,15 @@ async function completeLogin(config) {
         requestId,
         diagnostics: {
           ...diagnostics,
-          error: clockProblem ? 'invalid_id_token_time' : 'invalid_id_token_nonce',
-          error_description: problem,
+          error: checked.error,
+          error_description: checked.problem,
           leeway_s: config.leewaySeconds,
         },
       },
       config,
     );
   }
+  const claims = checked.claims;
   showHome(claims);
 }
 

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { classify } from '../evidence/classify.ts';
+import { classifyTimeout, EvidenceRecorder } from '../evidence/evidence.ts';
+import { MAX_TIMEOUT_SCALE, measureContention, scaleFor } from '../settings/timeouts.ts';
+
+test('the timeout scale is 1 on a quiet machine and grows with contention, within its bound', () => {
+  assert.equal(scaleFor({ cpuShare: 1.05, loadPerCore: 0.4 }), 1);
+  assert.equal(scaleFor({ cpuShare: 1.4, loadPerCore: 0.5 }), 1.5);
+  assert.equal(scaleFor({ cpuShare: 1.1, loadPerCore: 2.2 }), 2.5, 'the load average speaks when the sample is lucky');
+  assert.equal(scaleFor({ cpuShare: 9, loadPerCore: 20 }), MAX_TIMEOUT_SCALE);
+  const now = measureContention();
+  assert.ok(now.cpuShare > 0 && now.loadPerCore >= 0);
+});
+
+test('a cell out of time with nothing pending is test-defect (timeout), with how long each step took', () => {
+  const recorder = new EvidenceRecorder({ url: /\/token$/, method: 'POST' }, 'http://127.0.0.1:4702/callback');
+  recorder.timeline.entries.push(
+    { step: 'Open the app', startedAt: new Date().toISOString(), durationMs: 812 },
+    { step: 'Enter the password', startedAt: new Date().toISOString() },
+  );
+  const result = classifyTimeout(recorder, 60_000);
+  assert.deepEqual([result.category, result.cause], ['test-defect', 'timeout']);
+  assert.match(
+    result.summary,
+    /ran out of its 60000 ms with no request pending at the target; steps: Open the app 812 ms, Enter the password unfinished; on a busy machine raise TIMEOUT_SCALE/,
+  );
+});
+
+test('the classifier never names a regression for a slow step of its own', () => {
+  const result = classify({ thrown: { name: 'TimeoutError', message: 'page.waitForURL: Timeout 20000ms exceeded.' } });
+  assert.equal(result.category, 'test-defect');
+});
