@@ -4,8 +4,9 @@
  * the login UI, and routes token calls — the mobile gateway's to the primary, web calls to the web
  * token service's pool — behind the token endpoint's rate limit.
  *
- * Its faults: `replica-lag` and `idp-clock-ahead` put the replica in the web pool (a web token
- * service reading a store the code has not reached, or running a fast clock);
+ * Its faults: `replica-lag`, `idp-clock-ahead`, `signing-key-unpublished` and `audience-mixup` put
+ * the replica in the web pool (a web token service reading a store the code has not reached,
+ * running a fast clock, signing with an unpublished key, or naming the wrong audience);
  * `rate-limit-tight` cuts the rate limit to its catalogued policy.
  */
 import { randomUUID } from 'node:crypto';
@@ -35,7 +36,8 @@ export function createGateway(deps: GatewayDeps): (req: IncomingMessage, res: Se
   const { faults, log } = deps;
   const rateLimiter = new RateLimiter();
   faults.onChange(() => rateLimiter.reset());
-  const webPoolNode = (): NodeName => (faults.isArmed('replica-lag') || faults.isArmed('idp-clock-ahead') ? 'replica' : 'primary');
+  const REPLICA_FAULTS = ['replica-lag', 'idp-clock-ahead', 'signing-key-unpublished', 'audience-mixup'] as const;
+  const webPoolNode = (): NodeName => (REPLICA_FAULTS.some((id) => faults.isArmed(id)) ? 'replica' : 'primary');
   const tokenLimit = () => (faults.isArmed('rate-limit-tight') ? faultSettings('rate-limit-tight').limit : NORMAL_LIMIT);
 
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {

@@ -3,9 +3,11 @@
  * three runs on two cores) makes every step slower; timeouts sized for a quiet one would turn that
  * into red cells that say nothing about the target. The scale is TIMEOUT_SCALE when set, else
  * measured once per run, in the main process, before any worker starts: the share of CPU time this
- * process gets while it works (wall time over CPU time of a short fixed workload, which is ~1 on an
- * idle machine and ~2 when another process keeps every core busy), or the load average per core,
- * whichever says busier. Workers read the run's scale from the environment, so all agree.
+ * process gets while it works (wall time over CPU time of a short fixed workload: ~1 on an idle
+ * machine, ~1.5 when a hog per core competes for it, more when more do). The load average is
+ * reported beside it, not used: it lags a minute behind, so a run started right after another (the
+ * drill's) would read the last run's load as its own. Workers read the run's scale from the
+ * environment, so all agree.
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
@@ -38,12 +40,15 @@ export function measureContention(): { cpuShare: number; loadPerCore: number } {
   return { cpuShare: samples[2] ?? 1, loadPerCore: (loadavg()[0] ?? 0) / availableParallelism() };
 }
 
-/** The scale for a contention reading: 1 on a quiet machine, rounded up in halves, at most MAX_TIMEOUT_SCALE. */
-export function scaleFor(contention: { cpuShare: number; loadPerCore: number }): number {
-  const busiest = Math.max(contention.cpuShare, contention.loadPerCore);
-  // Below 1.25 the machine is ours: no scaling, so a quiet run keeps its tight timeouts.
-  if (busiest < 1.25) return 1;
-  return Math.min(MAX_TIMEOUT_SCALE, Math.ceil(busiest * 2) / 2);
+/**
+ * The scale for a contention reading: 1 on a quiet machine; else twice the CPU share (the run's own
+ * browsers and lab compete on top of what the reading saw), rounded up in halves, at most
+ * MAX_TIMEOUT_SCALE.
+ */
+export function scaleFor(contention: { cpuShare: number }): number {
+  // Below 1.2 the machine is ours: no scaling, so a quiet run keeps its tight timeouts.
+  if (contention.cpuShare < 1.2) return 1;
+  return Math.min(MAX_TIMEOUT_SCALE, Math.ceil(contention.cpuShare * 4) / 2);
 }
 
 /**
