@@ -82,7 +82,9 @@ async function sendAsBrowser(route: Route, proxy: string | undefined, signal: Ab
   const request = route.request();
   const target = new URL(request.url());
   if (!proxy || target.protocol !== 'http:') {
-    const response = await route.fetch();
+    // A browser's fetch waits as long as the server takes: no timeout here either, so a held
+    // request stays pending until the journey gives up (and the context's end stops it).
+    const response = await route.fetch({ timeout: 0 });
     return { status: response.status(), headers: response.headers(), body: await response.body() };
   }
   const via = new URL(proxy);
