@@ -105,6 +105,7 @@ function skewSeconds(exchange: ExchangeEvidence | undefined): number | undefined
 
 function exchangeFacts(exchange: ExchangeEvidence | undefined): string {
   if (!exchange) return 'no token response was seen';
+  if (exchange.pendingMs !== undefined) return 'the request was still open when the cell ended';
   const parts = [`the token endpoint answered ${exchange.status || 'nothing'}`];
   if (exchange.error) parts.push(exchange.errorDescription ? `${exchange.error} "${exchange.errorDescription}"` : exchange.error);
   else if (exchange.errorDescription) parts.push(`with ${exchange.errorDescription}`);
