@@ -8,7 +8,7 @@ import { defineConfig, type Project } from '@playwright/test';
 import { resolveBrowser } from './browsers/browser.ts';
 import { chooseEngine, detectEngines } from './browsers/engines.ts';
 import { contextOptionsFor } from './browsers/presentation.ts';
-import { loadSettingsOrExit, matrixScope } from './settings/settings.ts';
+import { loadSettingsOrExit, matrixScope, runOutput } from './settings/settings.ts';
 import { resolveTimeoutScale, scaled } from './settings/timeouts.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
 import { PROFILES } from './matrix/profiles.ts';
@@ -19,6 +19,7 @@ const settings = loadSettingsOrExit();
 // Every timeout below is sized for a quiet machine and multiplied by the run's scale (TIMEOUT_SCALE,
 // or measured here, once, and handed to the workers): a busy machine makes a run slower, not red.
 resolveTimeoutScale(settings.timeoutScale);
+const output = runOutput(settings);
 const PACKAGE_VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const CI = Boolean(process.env.CI);
 
@@ -60,6 +61,7 @@ const projects: Project<TestFixtures, WorkerFixtures>[] = PROFILES.map((profile)
 
 // What this run is, for the matrix reporter; blob reports keep it for `merge-reports`.
 const run: RunDescription = {
+  runId: process.env.AUTHMATRIX_RUN_ID,
   tier: settings.matrix,
   target:
     settings.target.kind === 'lab'
@@ -81,12 +83,12 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
   ...(CI ? { workers: 2 } : {}),
   timeout: scaled(60_000),
   expect: { timeout: scaled(15_000) },
-  outputDir: 'test-results',
+  outputDir: output.testResults,
   globalSetup: './settings/global-setup.ts',
   reporter: [
     [CI ? 'dot' : 'list'],
-    ['./reporters/matrix-reporter.ts', {}],
-    ['allure-playwright', { resultsDir: 'allure-results', detail: false, suiteTitle: true }],
+    ['./reporters/matrix-reporter.ts', { outputDir: output.reports, allureResultsDir: output.allureResults }],
+    ['allure-playwright', { resultsDir: output.allureResults, detail: false, suiteTitle: true }],
     // Sharded CI runs add a blob report per shard for `playwright merge-reports`.
     ...(process.env.BLOB_REPORT
       ? [['blob', { outputDir: 'blob-report', fileName: `report-${process.env.BLOB_NAME ?? 'shard'}.zip` }] as const]

@@ -4,7 +4,7 @@
  * report), and the run's environment for Allure. A pass that needed a retry after a
  * token_exchange_failed is reported as an intermittent regression, with a warning, never hidden.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
@@ -15,6 +15,7 @@ import { renderConsole, renderHtml, renderMarkdown, summarize, type CellResult, 
 
 /** What a run was: its tier, target and armed faults. */
 export interface RunDescription {
+  runId?: string;
   tier: string;
   target: string;
   targetVersion?: string;
@@ -143,6 +144,7 @@ export default class MatrixReporter implements Reporter {
     const results = [...this.#results].map(([test, attempts]) => this.#cellResult(test, attempts));
     const run = this.#run;
     const summary = summarize(results, {
+      runId: run.runId,
       tier: run.tier,
       target: run.target,
       faults: run.faults,
@@ -158,6 +160,17 @@ export default class MatrixReporter implements Reporter {
     writeFileSync(path.join(outputDir, 'matrix-heatmap.html'), renderHtml(summary));
     process.stdout.write(`${renderConsole(summary)}\n`);
     this.#writeAllureEnvironment();
+    // TRIAGE=1: after a red run, say which conditions each regression needs (npm run triage).
+    if (
+      process.env.TRIAGE === '1' &&
+      !process.env.MATRIX_CELLS &&
+      results.some((cell) => cell.status === 'failed' || cell.status === 'intermittent')
+    ) {
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/triage.ts', path.join(outputDir, 'matrix-summary.json')], {
+        stdio: 'inherit',
+        env: { ...process.env, TRIAGE: undefined, CI: undefined },
+      });
+    }
     await Promise.resolve();
     if (results.every((cell) => cell.status === 'skipped') && result.status === 'passed') {
       const reasons = [...new Set(results.map((cell) => cell.skipReason ?? 'no reason given'))];

@@ -25,6 +25,8 @@ export interface CellResult {
 }
 
 export interface RunInfo {
+  /** The run's id (AUTHMATRIX_RUN_ID): re-runs of its cells (triage) share its per-account attempt budget. */
+  runId?: string | undefined;
   tier: string;
   target: string;
   faults: string[];

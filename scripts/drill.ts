@@ -13,10 +13,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FAULT_CATALOG, isFaultId } from '../lab/faults.ts';
+import { FAULT_CATALOG, isFaultId, type FaultId } from '../lab/faults.ts';
 import { FAULT_EXPECTATIONS } from './drill-expectations.ts';
 import { judge, notJudged, type DrillCell, type FaultVerdict } from './drill-verdict.ts';
 import { runSuite, startLabProcess } from './processes.ts';
+import { renderVerdict, type TriageVerdict } from '../matrix/triage.ts';
+import { runValues, triage, type RunSummary } from './triage-runner.ts';
 
 const LAB_PORT = process.env.DRILL_LAB_PORT ?? '4780';
 const TOKEN = randomBytes(24).toString('base64url');
@@ -28,6 +30,8 @@ if (!['smoke', 'pairwise', 'full'].includes(FAULT_TIER)) {
   process.exit(2);
 }
 const WORKERS = process.env.DRILL_WORKERS ?? '2';
+// --triage (or DRILL_TRIAGE=1): triage each fault's run and judge the conditions it names.
+const TRIAGE = process.argv.includes('--triage') || process.env.DRILL_TRIAGE === '1';
 const faultNames = (process.env.DRILL_FAULTS ?? FAULT_CATALOG.map((fault) => fault.id).join(','))
   .split(',')
   .map((id) => id.trim())
@@ -73,6 +77,35 @@ function readCells(): { cells: DrillCell[]; others: DrillCell[] } | undefined {
 const noSummary = (code: number | null) =>
   `the run wrote no matrix summary (exit code ${code}): it ended before its first test; see its output above`;
 
+/** A fault's verdict with its run time and, under --triage, what triage named. */
+type DrillVerdict = FaultVerdict & {
+  seconds: number;
+  triage?: { named: string; expected: string; right: boolean; seconds: number } | undefined;
+};
+
+/** Triage of a fault's run: the conditions named against the documented ones. */
+async function triageFault(fault: FaultId, summaryFile: string): Promise<DrillVerdict['triage']> {
+  const expected = FAULT_EXPECTATIONS[fault].needs;
+  if (!expected) return undefined;
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
+  const started = Date.now();
+  const verdicts: TriageVerdict[] = await triage(summary, {
+    env: childEnv({ LAB_FAULTS: fault, MATRIX: FAULT_TIER }),
+    workers: Number(WORKERS),
+    outputDir: path.join('reports', 'triage', fault),
+    values: runValues([], true, {}),
+  });
+  const mine = verdicts.find((verdict) => verdict.signature.includes(`(${String(FAULT_EXPECTATIONS[fault].cause)})`)) ?? verdicts[0];
+  const named =
+    mine?.outcome === 'settled' ? mine.needs.map((need) => need.label).join(' and ') : mine ? renderVerdict(mine) : 'no red cell';
+  return {
+    named,
+    expected: expected.join(' and '),
+    right: mine?.outcome === 'settled' && named === expected.join(' and '),
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+}
+
 interface Baseline {
   green: boolean;
   cells: number;
@@ -80,18 +113,18 @@ interface Baseline {
   seconds: number;
 }
 
-function renderMarkdown(baseline: Baseline, verdicts: (FaultVerdict & { seconds: number })[], seconds: number): string {
+function renderMarkdown(baseline: Baseline, verdicts: DrillVerdict[], seconds: number): string {
   const passed = verdicts.filter((verdict) => verdict.passed).length;
   const lines = [
     '# authmatrix regression drill',
     '',
     `**${baseline.green ? 'Baseline green' : 'Baseline RED'}; ${verdicts.filter((v) => v.detected).length} of ${verdicts.length} faults detected; ${passed} of ${verdicts.length} with the right cells and the right cause.** Baseline: the whole suite on the ${TIER} tier (${baseline.cells} cells); fault runs: the ${FAULT_TIER} tier; ${seconds} s in all.`,
     '',
-    '| fault | detected | red cells | expected red | false positives | missed | cause named right | seconds |',
-    '| --- | :-: | --: | --: | --: | --: | :-: | --: |',
+    '| fault | detected | red cells | expected red | false positives | missed | cause named right | triage named | seconds |',
+    '| --- | :-: | --: | --: | --: | --: | :-: | --- | --: |',
     ...verdicts.map(
       (v) =>
-        `| \`${v.fault}\` | ${v.detected ? 'yes' : '**no**'} | ${v.red.length} | ${v.expectedRed} | ${v.falsePositives.length} | ${v.missed.length} | ${v.misnamed.length === 0 ? 'yes' : `**no (${v.misnamed.length})**`} | ${v.seconds} |`,
+        `| \`${v.fault}\` | ${v.detected ? 'yes' : '**no**'} | ${v.red.length} | ${v.expectedRed} | ${v.falsePositives.length} | ${v.missed.length} | ${v.misnamed.length === 0 ? 'yes' : `**no (${v.misnamed.length})**`} | ${v.triage ? `${v.triage.right ? '' : '**'}${v.triage.named}${v.triage.right ? '' : `** (expected ${v.triage.expected})`} (${v.triage.seconds} s)` : TRIAGE ? 'not triaged' : '—'} | ${v.seconds} |`,
     ),
     '',
   ];
@@ -111,7 +144,7 @@ function renderMarkdown(baseline: Baseline, verdicts: (FaultVerdict & { seconds:
 async function main(): Promise<void> {
   const started = Date.now();
   const lab = await startLabProcess(childEnv({ LAB_QUIET: '1' }));
-  const verdicts: (FaultVerdict & { seconds: number })[] = [];
+  const verdicts: DrillVerdict[] = [];
   let baseline: Baseline;
   try {
     process.stderr.write(`drill: baseline, whole suite, tier ${TIER}\n`);
@@ -126,10 +159,18 @@ async function main(): Promise<void> {
       const expectation = FAULT_EXPECTATIONS[fault];
       const faultRun = await runDrillSuite(['tests/matrix.spec.ts'], fault, FAULT_TIER);
       const ran = readCells();
-      const verdict = {
+      const verdict: DrillVerdict = {
         ...(ran ? judge(fault, ran.cells, expectation) : notJudged(fault, noSummary(faultRun.code))),
         seconds: faultRun.seconds,
       };
+      if (TRIAGE && ran) {
+        verdict.triage = await triageFault(fault, SUMMARY);
+        if (verdict.triage && !verdict.triage.right) verdict.passed = false;
+        if (verdict.triage)
+          process.stderr.write(
+            `drill: ${fault}: triage named ${verdict.triage.named} (expected ${verdict.triage.expected}; ${verdict.triage.seconds} s)\n`,
+          );
+      }
       verdicts.push(verdict);
       process.stderr.write(
         `drill: ${fault}: ${verdict.passed ? 'ok' : 'FAILED'} — ${verdict.notJudged ? `${verdict.notJudged}; ` : ''}${verdict.red.length} red of ${verdict.expectedRed} expected, ${verdict.falsePositives.length} false positives, ${verdict.missed.length} missed, ${verdict.misnamed.length} misnamed (${faultRun.seconds} s)\n`,

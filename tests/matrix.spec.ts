@@ -6,7 +6,10 @@ import { cellAnnotation, cellsFor, cellTitle, type Cell } from '../matrix/cells.
 
 const settings = loadSettings();
 const scope = matrixScope(settings);
-const cells = cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints, scope.fixedAxes);
+// MATRIX_CELLS (triage's re-runs) names the cells, each with a label that keeps repeated cells apart.
+const cells: { cell: Cell; title: string }[] =
+  settings.matrixCells?.map(({ cell, label }) => ({ cell, title: `${cellTitle(cell)} [${label}]` })) ??
+  cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints, scope.fixedAxes).map((cell) => ({ cell, title: cellTitle(cell) }));
 
 /**
  * A profile's cells run in batches of this many, one after another in one worker: no dispatch
@@ -15,9 +18,9 @@ const cells = cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints
  */
 const CELLS_PER_BATCH = 5;
 
-function batches(all: readonly Cell[]): Cell[][] {
-  const byProfile = new Map<string, Cell[]>();
-  for (const cell of all) byProfile.set(cell.profile, [...(byProfile.get(cell.profile) ?? []), cell]);
+function batches<T extends { cell: Cell }>(all: readonly T[]): T[][] {
+  const byProfile = new Map<string, T[]>();
+  for (const entry of all) byProfile.set(entry.cell.profile, [...(byProfile.get(entry.cell.profile) ?? []), entry]);
   return [...byProfile.values()].flatMap((profileCells) =>
     Array.from({ length: Math.ceil(profileCells.length / CELLS_PER_BATCH) }, (_, index) =>
       profileCells.slice(index * CELLS_PER_BATCH, (index + 1) * CELLS_PER_BATCH),
@@ -30,9 +33,7 @@ test.describe('sign-in matrix', () => {
     test.describe(() => {
       test.describe.configure({ mode: 'default' });
 
-      for (const cell of batch) {
-        const title = cellTitle(cell);
-
+      for (const { cell, title } of batch) {
         test.describe(() => {
           test.use(cellOptions(cell));
 

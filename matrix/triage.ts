@@ -1,0 +1,191 @@
+/**
+ * Triage: which conditions a regression needs. Pure planning and judging; scripts/triage.ts runs
+ * the cells. For one red cell of a failure signature, each axis is moved, one at a time, to its
+ * baseline value (or, where the cell already has it, to another) and, for axes with more values,
+ * to a second value that is not the baseline: a move that turns the cell green marks the value as
+ * needed; the second move says whether that exact value is needed or any but the baseline. The
+ * client profile moves across kinds (browser, iOS app, CLI) and within its kind. A last run moves
+ * every axis found not needed to its baseline at once and must stay red; when it does not, the
+ * conditions are a combination single moves cannot settle, and triage says so.
+ */
+import { AXIS_NAMES, type AxisName } from './axes.ts';
+import { cellKey, cellTitle, type Cell } from './cells.ts';
+import { satisfiesConstraints } from './constraints.ts';
+import { PROFILES, profileNamed, type ProfileKind } from './profiles.ts';
+
+/** The value each axis is moved to first: where regressions are rarest. */
+export const BASELINE: Readonly<Record<Exclude<AxisName, 'profile'>, string>> = {
+  emailProvider: 'gmail',
+  phone: 'bound',
+  plan: 'free',
+  mfa: 'none',
+  cookies: 'fresh',
+  clock: 'synced',
+  network: 'direct',
+};
+
+/** How people call each client kind. */
+export const KIND_NAMES: Record<ProfileKind, string> = { web: 'browser', 'ios-app': 'ios-app', 'desktop-cli': 'desktop-cli' };
+
+/** The baseline profile of a kind: the first profile of it. */
+function baselineProfileOf(kind: ProfileKind): string | undefined {
+  return PROFILES.find((profile) => profile.kind === kind)?.name;
+}
+
+/** One re-run of a cell with one or more axes moved. */
+export interface Flip {
+  axis: AxisName | 'all-not-needed';
+  /** `first` moves to the baseline (or away from it); `second` to another non-baseline value; `kind:*` to another client kind. */
+  move: string;
+  cell: Cell;
+}
+
+/** The axes' values, as the run had them, for choosing moves. */
+export type AxisValues = Readonly<Record<AxisName, readonly string[]>>;
+
+const valid = (cell: Cell) => satisfiesConstraints(cell);
+
+/** The single-axis moves for `red`, each a valid cell (a move no valid cell allows is left out). */
+export function planFlips(red: Cell, values: AxisValues): Flip[] {
+  const flips: Flip[] = [];
+  const add = (axis: AxisName, move: string, value: string) => {
+    const cell = { ...red, [axis]: value };
+    if (value !== red[axis] && valid(cell)) flips.push({ axis, move, cell });
+  };
+  // The client: each other kind (at its baseline profile), and another profile of the same kind.
+  const kind = profileNamed(red.profile).kind;
+  for (const other of ['web', 'ios-app', 'desktop-cli'] as const) {
+    const profile = other === kind ? undefined : baselineProfileOf(other);
+    if (profile && values.profile.includes(profile)) add('profile', `kind:${other}`, profile);
+  }
+  const sameKind = values.profile.find((name) => name !== red.profile && profileNamed(name).kind === kind);
+  if (sameKind) add('profile', 'second', sameKind);
+  for (const axis of AXIS_NAMES.slice(1) as Exclude<AxisName, 'profile'>[]) {
+    const baseline = BASELINE[axis];
+    const options = values[axis];
+    if (options.length < 2) continue;
+    if (red[axis] !== baseline) {
+      if (options.includes(baseline)) add(axis, 'first', baseline);
+      const second = options.find((value) => value !== baseline && value !== red[axis]);
+      if (second) add(axis, 'second', second);
+    } else {
+      const other = options.find((value) => value !== baseline);
+      if (other) add(axis, 'first', other);
+    }
+  }
+  return flips;
+}
+
+/** A condition a regression needs, as data and as people read it. */
+export interface Condition {
+  axis: AxisName | 'client';
+  /** `=`: this value; `≠`: any value but this one; `∈`: one of these. */
+  op: '=' | '≠' | '∈';
+  values: string[];
+  label: string;
+}
+
+export interface TriageVerdict {
+  /** `token_exchange_failed (edge)`. */
+  signature: string;
+  cell: string;
+  /** settled: the conditions below; intermittent: the cell did not fail again; combination: single moves did not settle it. */
+  outcome: 'settled' | 'intermittent' | 'combination' | 'stopped';
+  needs: Condition[];
+  independentOf: AxisName[];
+  reruns: number;
+  seconds: number;
+  /** Why triage stopped early (an attempt budget spent), when it did. */
+  note?: string;
+}
+
+/** What each re-run did: red (the signature again), green, or other (another failure). */
+export type Observed = 'red' | 'green' | 'other';
+
+/** The conditions the single moves show: per axis, needed (and how) or not. */
+export function judgeFlips(
+  red: Cell,
+  flips: readonly Flip[],
+  observed: (flip: Flip) => Observed,
+): { needs: Condition[]; independentOf: AxisName[] } {
+  const needs: Condition[] = [];
+  const independentOf: AxisName[] = [];
+  const kind = profileNamed(red.profile).kind;
+  const byAxis = (axis: AxisName) => flips.filter((flip) => flip.axis === axis);
+
+  // The client: the kinds that stay red, or this exact profile when another of its kind is green.
+  const clientFlips = byAxis('profile');
+  const kindFlips = clientFlips.filter((flip) => flip.move.startsWith('kind:'));
+  const sameKind = clientFlips.find((flip) => flip.move === 'second');
+  if (sameKind && observed(sameKind) === 'green') {
+    needs.push({ axis: 'profile', op: '=', values: [red.profile], label: `profile=${red.profile}` });
+  } else if (kindFlips.some((flip) => observed(flip) === 'green')) {
+    const redKinds = [kind, ...kindFlips.filter((flip) => observed(flip) !== 'green').map((flip) => flip.move.slice('kind:'.length))];
+    const names = redKinds.map((name) => KIND_NAMES[name as ProfileKind]);
+    needs.push({
+      axis: 'client',
+      op: names.length === 1 ? '=' : '∈',
+      values: names,
+      label: names.length === 1 ? `client=${names[0]}` : `client∈{${names.join(',')}}`,
+    });
+  } else if (kindFlips.length === 0 && kind === 'web') {
+    // No other kind can take this cell's conditions (a skewed clock, a web cookie jar): only browsers can meet them.
+    needs.push({ axis: 'client', op: '=', values: ['browser'], label: 'client=browser' });
+  } else {
+    independentOf.push('profile');
+  }
+
+  for (const axis of AXIS_NAMES.slice(1) as Exclude<AxisName, 'profile'>[]) {
+    const first = byAxis(axis).find((flip) => flip.move === 'first');
+    const second = byAxis(axis).find((flip) => flip.move === 'second');
+    if (!first || observed(first) !== 'green') {
+      if (first) independentOf.push(axis);
+      continue;
+    }
+    const baseline = BASELINE[axis];
+    if (red[axis] !== baseline && second && observed(second) !== 'green') {
+      needs.push({ axis, op: '≠', values: [baseline], label: `${axis}≠${baseline}` });
+    } else {
+      needs.push({ axis, op: '=', values: [red[axis]], label: `${axis}=${red[axis]}` });
+    }
+  }
+  return { needs, independentOf };
+}
+
+/** The cell with every axis found not needed at its baseline (within the constraints): it must stay red. */
+export function confirmationCell(red: Cell, independentOf: readonly AxisName[]): Cell {
+  let cell = { ...red };
+  for (const axis of independentOf) {
+    const value = axis === 'profile' ? (baselineProfileOf(profileNamed(red.profile).kind) ?? red.profile) : BASELINE[axis];
+    const moved = { ...cell, [axis]: value };
+    if (valid(moved)) cell = moved;
+  }
+  return cell;
+}
+
+/** The red cell triage works from: the one nearest the baseline (fewest moves to explain). */
+export function pickRedCell(cells: readonly Cell[]): Cell | undefined {
+  const distance = (cell: Cell) =>
+    (AXIS_NAMES.slice(1) as Exclude<AxisName, 'profile'>[]).filter((axis) => cell[axis] !== BASELINE[axis]).length +
+    (profileNamed(cell.profile).kind === 'web' && cell.profile !== baselineProfileOf('web') ? 1 : 0);
+  return [...cells].sort((a, b) => distance(a) - distance(b) || cellKey(a).localeCompare(cellKey(b)))[0];
+}
+
+/** `token_exchange_failed (upstream-email-verification) needs emailProvider=outlook — independent of …`. */
+export function renderVerdict(verdict: TriageVerdict): string {
+  const runs = `${verdict.reruns} re-runs, ${verdict.seconds} s`;
+  if (verdict.outcome === 'intermittent')
+    return `${verdict.signature} is intermittent: ${verdict.cell} did not fail again when re-run (${runs})`;
+  if (verdict.outcome === 'stopped') return `${verdict.signature}: triage stopped: ${verdict.note ?? ''} (${runs})`;
+  const needs = verdict.needs.length
+    ? `needs ${verdict.needs.map((condition) => condition.label).join(' and ')}`
+    : 'needs nothing any single move removes';
+  const independent = verdict.independentOf.length ? ` — independent of ${verdict.independentOf.join(', ')}` : '';
+  const combination =
+    verdict.outcome === 'combination'
+      ? '; with every other axis at its baseline it passed: the failure needs a combination of conditions single moves do not show'
+      : '';
+  return `${verdict.signature} ${needs}${independent}${combination} (${runs})`;
+}
+
+export { cellTitle };

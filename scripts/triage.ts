@@ -1,0 +1,95 @@
+/**
+ * `npm run triage [-- <summary.json>]`: says which conditions each regression of the last run
+ * needs (scripts/triage-runner.ts). Reads reports/matrix-summary.json, re-runs cells against the
+ * same target with the same faults, and writes reports/triage.{json,md}, the lines at the top of
+ * reports/matrix-summary.md, a "Triage" result in allure-results/ (shown in the Allure report),
+ * and prints one line per signature. `TRIAGE=1 npx playwright test` runs it after a red run.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderVerdict, type TriageVerdict } from '../matrix/triage.ts';
+import { loadSettings, matrixScope } from '../settings/settings.ts';
+import { runValues, signatures, triage, type RunSummary } from './triage-runner.ts';
+
+const TRIAGE_MARKER = '<!-- authmatrix triage -->';
+
+/** Puts the triage lines at the top of the summary's Markdown (replacing earlier ones). */
+function prependToSummary(file: string, lines: string[]): void {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, 'utf8');
+  const rest = text.includes(TRIAGE_MARKER) ? (text.split(TRIAGE_MARKER)[2] ?? '').replace(/^\n+/, '') : text;
+  const block = [TRIAGE_MARKER, '## Triage: what each regression needs', '', ...lines.map((line) => `- ${line}`), TRIAGE_MARKER, ''].join(
+    '\n',
+  );
+  writeFileSync(file, `${block}\n${rest}`);
+}
+
+/** A result in allure-results that shows the triage in the report, beside the cells. */
+function writeAllureResult(dir: string, lines: string[], verdicts: TriageVerdict[]): void {
+  if (!existsSync(dir)) return;
+  const uuid = randomUUID();
+  const now = Date.now();
+  writeFileSync(
+    path.join(dir, `${uuid}-result.json`),
+    JSON.stringify({
+      uuid,
+      historyId: 'authmatrix-triage',
+      name: 'Triage: which conditions each regression needs',
+      fullName: 'authmatrix triage',
+      status: verdicts.every((verdict) => verdict.outcome === 'settled') ? 'passed' : 'broken',
+      stage: 'finished',
+      description: lines.map((line) => `- ${line}`).join('\n'),
+      labels: [
+        { name: 'epic', value: 'Sign-in' },
+        { name: 'feature', value: 'Triage' },
+        { name: 'suite', value: 'triage' },
+      ],
+      steps: [],
+      attachments: [],
+      parameters: [],
+      links: [],
+      start: now,
+      stop: now,
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const file = process.argv[2] ?? path.join('reports', 'matrix-summary.json');
+  if (!existsSync(file)) {
+    process.stderr.write(`triage: ${file} does not exist; run the suite first (npx playwright test)\n`);
+    process.exit(2);
+  }
+  const summary = JSON.parse(readFileSync(file, 'utf8')) as RunSummary;
+  const settings = loadSettings();
+  const scope = matrixScope(settings);
+  if (signatures(summary).size === 0) {
+    process.stdout.write('triage: no red cell to triage in the last run\n');
+    return;
+  }
+  const workers = Number(process.env.TRIAGE_WORKERS ?? '2');
+  const verdicts = await triage(summary, {
+    env: {
+      CI: undefined,
+      MATRIX: summary.run.tier,
+      ...(settings.target.kind === 'lab' ? { LAB_FAULTS: summary.run.faults.join(',') } : {}),
+      // Re-runs draw on the run's own per-account attempt budget.
+      ...(summary.run.runId ? { AUTHMATRIX_RUN_ID: summary.run.runId } : {}),
+      TRIAGE: undefined,
+    },
+    workers,
+    outputDir: path.join('reports', 'triage'),
+    values: runValues(scope.networkPaths, scope.labEntryPoints, scope.fixedAxes),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const lines = verdicts.map(renderVerdict);
+  mkdirSync('reports', { recursive: true });
+  writeFileSync(path.join('reports', 'triage.json'), `${JSON.stringify({ source: file, verdicts }, null, 2)}\n`);
+  writeFileSync(path.join('reports', 'triage.md'), `# authmatrix triage\n\n${lines.map((line) => `- ${line}`).join('\n')}\n`);
+  prependToSummary(path.join(path.dirname(file), 'matrix-summary.md'), lines);
+  writeAllureResult('allure-results', lines, verdicts);
+  process.stdout.write(`authmatrix triage:\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
+}
+
+await main();

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { axes } from '../matrix/axes.ts';
+import type { Cell } from '../matrix/cells.ts';
+import { confirmationCell, judgeFlips, pickRedCell, planFlips, renderVerdict, type AxisValues, type Flip } from '../matrix/triage.ts';
+
+const values = axes() as unknown as AxisValues;
+const cell = (over: Partial<Cell>): Cell => ({
+  profile: 'windows-chrome',
+  emailProvider: 'outlook',
+  phone: 'none',
+  plan: 'plus',
+  mfa: 'none',
+  cookies: 'fresh',
+  clock: 'synced',
+  network: 'direct',
+  ...over,
+});
+
+/** Plays a fault as a function of the cell: red where it hurts. */
+function judgeAgainst(red: Cell, hurts: (cell: Cell) => boolean) {
+  const flips = planFlips(red, values);
+  return judgeFlips(red, flips, (flip: Flip) => (hurts(flip.cell) ? 'red' : 'green'));
+}
+
+const labels = (judged: ReturnType<typeof judgeAgainst>) => judged.needs.map((need) => need.label);
+
+test('each move is one axis from the red cell, within the constraints', () => {
+  const red = cell({ clock: 'ahead-90s', cookies: 'stale-login', network: 'edge-west' });
+  const flips = planFlips(red, values);
+  for (const flip of flips) {
+    const moved = Object.keys(red).filter((axis) => red[axis as keyof Cell] !== flip.cell[axis as keyof Cell]);
+    assert.deepEqual(moved, [flip.axis]);
+  }
+  assert.ok(!flips.some((flip) => flip.cell.profile === 'ios-app'), 'a native client cannot take a skewed clock or a web cookie jar');
+  assert.ok(flips.length <= 2 * 8, `${flips.length} moves`);
+});
+
+test('single moves name what a fault needs: a value, any value but the baseline, a kind of client', () => {
+  assert.deepEqual(labels(judgeAgainst(cell({}), (c) => c.emailProvider === 'outlook')), ['emailProvider=outlook']);
+  const edge = cell({ profile: 'macos-safari', network: 'edge-west', clock: 'behind-90s', cookies: 'stale-login' });
+  assert.deepEqual(labels(judgeAgainst(edge, (c) => c.profile !== 'ios-app' && c.profile !== 'desktop-cli' && c.network === 'edge-west')), [
+    'client=browser',
+    'network=edge-west',
+  ]);
+  const clock = cell({ profile: 'android-chrome', clock: 'ahead-90s' });
+  assert.deepEqual(labels(judgeAgainst(clock, (c) => c.clock !== 'synced')), ['client=browser', 'clock≠synced']);
+  const webTokenService = judgeAgainst(cell({}), (c) => c.profile !== 'ios-app');
+  assert.deepEqual(labels(webTokenService), ['client∈{browser,desktop-cli}']);
+  assert.ok(webTokenService.independentOf.includes('emailProvider'));
+  const everywhere = judgeAgainst(cell({}), () => true);
+  assert.deepEqual(labels(everywhere), []);
+  assert.equal(everywhere.independentOf.length, 8);
+});
+
+test('the confirming cell moves every axis found not needed to its baseline, and the nearest red cell is chosen', () => {
+  const red = cell({ profile: 'macos-safari', clock: 'ahead-90s', network: 'edge-east', plan: 'plus' });
+  assert.deepEqual(confirmationCell(red, ['network', 'plan']), { ...red, network: 'direct', plan: 'free' });
+  const near = cell({});
+  assert.equal(pickRedCell([cell({ clock: 'ahead-4m', network: 'corporate' }), near]), near);
+});
+
+test('a verdict reads as one line', () => {
+  assert.equal(
+    renderVerdict({
+      signature: 'token_exchange_failed (upstream-email-verification)',
+      cell: 'x',
+      outcome: 'settled',
+      needs: [{ axis: 'emailProvider', op: '=', values: ['outlook'], label: 'emailProvider=outlook' }],
+      independentOf: ['profile', 'phone'],
+      reruns: 9,
+      seconds: 41,
+    }),
+    'token_exchange_failed (upstream-email-verification) needs emailProvider=outlook — independent of profile, phone (9 re-runs, 41 s)',
+  );
+});
