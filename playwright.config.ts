@@ -74,7 +74,7 @@ const run: RunDescription = {
 
 export default defineConfig<TestFixtures, WorkerFixtures>({
   testDir: './tests',
-  metadata: { [RUN_METADATA_KEY]: run },
+  metadata: { [RUN_METADATA_KEY]: run, matrixOrder: settings.matrixOrder },
   // The profile doctor is a tool, run by `npm run doctor`, not a test of the target.
   ...(process.env.AUTHMATRIX_DOCTOR ? {} : { testIgnore: ['**/doctor.spec.ts'] }),
   fullyParallel: true,

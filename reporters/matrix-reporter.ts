@@ -9,7 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { classificationOf } from '../evidence/classify.ts';
-import { cellOf } from '../matrix/cells.ts';
+import { cellKey, cellOf, type Cell } from '../matrix/cells.ts';
+import { recordRedCells } from './cell-history.ts';
 import { PROFILES } from '../matrix/profiles.ts';
 import { renderConsole, renderHtml, renderMarkdown, summarize, type CellResult, type CellStatus } from './matrix-summary.ts';
 
@@ -34,6 +35,8 @@ export const RUN_METADATA_KEY = 'authmatrix';
 export interface MatrixReporterOptions extends Partial<RunDescription> {
   outputDir?: string;
   allureResultsDir?: string;
+  /** False keeps the run out of the record of red cells MATRIX_ORDER=risk reads (the reporter's own tests). */
+  recordHistory?: boolean;
 }
 
 function runDescriptionOf(metadata: Record<string, unknown> | undefined): RunDescription | undefined {
@@ -54,6 +57,7 @@ export default class MatrixReporter implements Reporter {
   readonly #results = new Map<TestCase, TestResult[]>();
   readonly #browsers = new Set<string>();
   #startedAt = new Date();
+  #firstRedAt: number | undefined;
   #config: FullConfig | undefined;
 
   constructor(options: MatrixReporterOptions) {
@@ -89,6 +93,7 @@ export default class MatrixReporter implements Reporter {
     this.#results.set(test, list);
     for (const annotation of result.annotations)
       if (annotation.type === 'browser' && annotation.description) this.#browsers.add(annotation.description);
+    if (result.status === 'failed' && this.#firstRedAt === undefined && cellOf(test.annotations)) this.#firstRedAt = Date.now();
     const earlier = list.slice(0, -1).map((attempt) => classificationOf(attempt));
     if (result.status === 'passed' && earlier.some((classification) => classification?.category === 'token_exchange_failed')) {
       process.stderr.write(
@@ -151,6 +156,8 @@ export default class MatrixReporter implements Reporter {
       fixedAxes: run.fixedAxes ?? {},
       startedAt: this.#startedAt.toISOString(),
       durationMs: result.duration,
+      firstRedMs: this.#firstRedAt === undefined ? undefined : this.#firstRedAt - this.#startedAt.getTime(),
+      order: process.env.MATRIX_CELLS ? 'listed' : (this.#config?.metadata?.matrixOrder as string | undefined),
       profiles: PROFILES.map((profile) => profile.name),
     });
     const outputDir = this.#options.outputDir ?? 'reports';
@@ -160,6 +167,13 @@ export default class MatrixReporter implements Reporter {
     writeFileSync(path.join(outputDir, 'matrix-heatmap.html'), renderHtml(summary));
     process.stdout.write(`${renderConsole(summary)}\n`);
     this.#writeAllureEnvironment();
+    // The record MATRIX_ORDER=risk reads: which cells were red (triage's re-runs are not runs of the matrix).
+    if (!process.env.MATRIX_CELLS && this.#options.recordHistory !== false)
+      recordRedCells(
+        results
+          .filter((cell) => cell.axes && (cell.status === 'failed' || cell.status === 'intermittent'))
+          .map((cell) => cellKey(cell.axes as Cell)),
+      );
     // TRIAGE=1: after a red run, say which conditions each regression needs (npm run triage).
     if (
       process.env.TRIAGE === '1' &&

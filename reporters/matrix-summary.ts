@@ -34,6 +34,10 @@ export interface RunInfo {
   fixedAxes?: Record<string, string>;
   startedAt: string;
   durationMs: number;
+  /** From the run's start to the end of its first failed cell (time to first red), when one failed. */
+  firstRedMs?: number | undefined;
+  /** The order the cells ran in (MATRIX_ORDER). */
+  order?: string | undefined;
   profiles: readonly string[];
 }
 
@@ -159,7 +163,7 @@ export function renderMarkdown(summary: MatrixSummary): string {
     '',
     `**${headline(summary)}**`,
     '',
-    `Target ${run.target} · tier ${run.tier} · ${totals.cells} cells: ${totals.passed} passed, ${totals.failed} failed, ${totals.intermittent} intermittent, ${totals.skipped} skipped · lab faults: ${run.faults.join(', ') || 'none'} · ${(run.durationMs / 1000).toFixed(0)} s`,
+    `Target ${run.target} · tier ${run.tier} · ${totals.cells} cells: ${totals.passed} passed, ${totals.failed} failed, ${totals.intermittent} intermittent, ${totals.skipped} skipped · lab faults: ${run.faults.join(', ') || 'none'} · ${(run.durationMs / 1000).toFixed(0)} s${run.firstRedMs !== undefined ? ` · first red after ${(run.firstRedMs / 1000).toFixed(1)} s${run.order ? ` (${run.order} order)` : ''}` : ''}`,
     '',
     ...Object.entries(run.fixedAxes ?? {}).map(
       ([axis, value]) => `_${axis} does not apply to this target: every cell has ${axis}=${value}._\n`,

@@ -3,13 +3,23 @@ import { loadSettings, matrixScope } from '../settings/settings.ts';
 import { cellOptions, expect, shownAccount, test } from '../fixtures/test.ts';
 import { AXIS_NAMES, accountTypeLabel } from '../matrix/axes.ts';
 import { cellAnnotation, cellsFor, cellTitle, type Cell } from '../matrix/cells.ts';
+import { riskOrder } from '../matrix/order.ts';
+import { recentRedCells } from '../reporters/cell-history.ts';
 
 const settings = loadSettings();
+
+/** The tier's cells in the run's order (MATRIX_ORDER): risk first, from the record of recent runs, or as the tier lists them. */
+function ordered(tierCells: Cell[]): Cell[] {
+  return settings.matrixOrder === 'risk' ? riskOrder(tierCells, recentRedCells()) : tierCells;
+}
 const scope = matrixScope(settings);
 // MATRIX_CELLS (triage's re-runs) names the cells, each with a label that keeps repeated cells apart.
 const cells: { cell: Cell; title: string }[] =
   settings.matrixCells?.map(({ cell, label }) => ({ cell, title: `${cellTitle(cell)} [${label}]` })) ??
-  cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints, scope.fixedAxes).map((cell) => ({ cell, title: cellTitle(cell) }));
+  ordered(cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints, scope.fixedAxes)).map((cell) => ({
+    cell,
+    title: cellTitle(cell),
+  }));
 
 /**
  * A profile's cells run in batches of this many, one after another in one worker: no dispatch

@@ -49,6 +49,7 @@ test('the summary names red cells with their cause, and a pass after a token_exc
   const reporter = new MatrixReporter({
     outputDir: dir,
     allureResultsDir: dir,
+    recordHistory: false,
     tier: 'pairwise',
     target: 'lab',
     faults: ['outlook-verify-timeout'],
@@ -94,6 +95,7 @@ test('a clean run says so', async (t) => {
   const reporter = new MatrixReporter({
     outputDir: dir,
     allureResultsDir: dir,
+    recordHistory: false,
     tier: 'smoke',
     target: 'lab',
     faults: [],
@@ -111,7 +113,14 @@ test('a clean run says so', async (t) => {
 
 test('a skipped cell is counted apart from the passed ones and listed with its reason', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-reporter-'));
-  const reporter = new MatrixReporter({ outputDir: dir, allureResultsDir: dir, tier: 'smoke', target: 'oidc-dev', faults: [] });
+  const reporter = new MatrixReporter({
+    outputDir: dir,
+    allureResultsDir: dir,
+    recordHistory: false,
+    tier: 'smoke',
+    target: 'oidc-dev',
+    faults: [],
+  });
   t.mock.method(process.stderr, 'write', () => true);
   const stdout = t.mock.method(process.stdout, 'write', () => true);
   reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig);
@@ -136,7 +145,7 @@ test('a skipped cell is counted apart from the passed ones and listed with its r
 test('the run described in the config metadata (as merged blob reports carry it) wins over the merging machine', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-reporter-'));
   // merge.config.ts gives no tier or faults: the shards' metadata does.
-  const reporter = new MatrixReporter({ outputDir: dir, allureResultsDir: dir });
+  const reporter = new MatrixReporter({ outputDir: dir, allureResultsDir: dir, recordHistory: false });
   t.mock.method(process.stdout, 'write', () => true);
   t.mock.method(process.stderr, 'write', () => true);
   const run = { tier: 'smoke', target: 'lab (http://127.0.0.1:4700)', faults: ['replica-lag'], fixedAxes: {} };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { axes } from '../matrix/axes.ts';
-import type { Cell } from '../matrix/cells.ts';
+import { cellKey, type Cell } from '../matrix/cells.ts';
+import { riskOrder } from '../matrix/order.ts';
 import { confirmationCell, judgeFlips, pickRedCell, planFlips, renderVerdict, type AxisValues, type Flip } from '../matrix/triage.ts';
 
 const values = axes() as unknown as AxisValues;
@@ -73,4 +74,19 @@ test('a verdict reads as one line', () => {
     }),
     'token_exchange_failed (upstream-email-verification) needs emailProvider=outlook — independent of profile, phone (9 re-runs, 41 s)',
   );
+});
+
+test('risk order: recently red cells first, then the seed case, then the cell that covers the most new values', () => {
+  const cells = [
+    cell({ profile: 'macos-safari', clock: 'ahead-90s' }),
+    cell({ profile: 'android-chrome', emailProvider: 'gmail', network: 'edge-east' }),
+    cell({}),
+    cell({ profile: 'desktop-cli', phone: 'bound', plan: 'free' }),
+  ];
+  const recent = [cellKey(cells[3] as Cell)];
+  const ordered = riskOrder(cells, recent);
+  assert.deepEqual(ordered[0], cells[3], 'red in a recent run');
+  assert.deepEqual(ordered[1], cells[2], 'the seed case');
+  assert.equal(ordered.length, 4);
+  assert.deepEqual(riskOrder(cells, []).at(0), cells[2]);
 });
