@@ -26,7 +26,7 @@ const cells: { cell: Cell; title: string }[] =
  * round trip or worker restart between them (about 0.5 s a cell on two cores). Batches run in
  * parallel and are what shards split, so a large tier still spreads evenly.
  */
-const CELLS_PER_BATCH = 5;
+const CELLS_PER_BATCH = settings.matrixCells ? 1 : 5; // a listed run's cells (triage's re-runs) each run apart, all in parallel
 
 function batches<T extends { cell: Cell }>(all: readonly T[]): T[][] {
   const byProfile = new Map<string, T[]>();
