@@ -121,7 +121,8 @@ export function judgeFlips(
     needs.push({ axis: 'profile', op: '=', values: [red.profile], label: `profile=${red.profile}` });
   } else if (kindFlips.some((flip) => observed(flip) === 'green')) {
     const redKinds = [kind, ...kindFlips.filter((flip) => observed(flip) !== 'green').map((flip) => flip.move.slice('kind:'.length))];
-    const names = redKinds.map((name) => KIND_NAMES[name as ProfileKind]);
+    const order: ProfileKind[] = ['web', 'ios-app', 'desktop-cli'];
+    const names = order.filter((name) => redKinds.includes(name)).map((name) => KIND_NAMES[name]);
     needs.push({
       axis: 'client',
       op: names.length === 1 ? '=' : '∈',
