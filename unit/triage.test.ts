@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { axes } from '../matrix/axes.ts';
-import { cellKey, type Cell } from '../matrix/cells.ts';
+import { cellKey, SEED_CASE, type Cell } from '../matrix/cells.ts';
 import { riskOrder } from '../matrix/order.ts';
 import { confirmationCell, judgeFlips, pickRedCell, planFlips, renderVerdict, type AxisValues, type Flip } from '../matrix/triage.ts';
 
 const values = axes() as unknown as AxisValues;
-const cell = (over: Partial<Cell>): Cell => ({
-  profile: 'windows-chrome',
-  emailProvider: 'outlook',
-  phone: 'none',
-  plan: 'plus',
-  mfa: 'none',
-  cookies: 'fresh',
-  clock: 'synced',
-  network: 'direct',
-  ...over,
-});
+const cell = (over: Partial<Cell>): Cell => ({ ...SEED_CASE, ...over });
 
 /** Plays a fault as a function of the cell: red where it hurts. */
 function judgeAgainst(red: Cell, hurts: (cell: Cell) => boolean) {
