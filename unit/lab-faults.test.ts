@@ -10,11 +10,13 @@ import { FAULT_EXPECTATIONS } from '../scripts/drill-expectations.ts';
 import { judge, type DrillCell } from '../scripts/drill-verdict.ts';
 import type { Cell } from '../matrix/cells.ts';
 
-test('every catalogued fault says what it models and whom it hurts, and the drill holds an expectation for it', () => {
-  assert.equal(FAULT_CATALOG.length, 11);
+test('every catalogued fault says what it models and whom it hurts, and the drill holds an expectation for it, with the conditions triage must name', () => {
+  assert.equal(FAULT_CATALOG.length, 14);
   for (const fault of FAULT_CATALOG) {
     assert.ok(fault.models.length > 30 && fault.hurts.length > 10, fault.id);
     assert.ok(FAULT_EXPECTATIONS[fault.id], fault.id);
+    // Every fault but the rate limit (which hurts whatever comes after its budget) documents what triage names.
+    assert.equal(FAULT_EXPECTATIONS[fault.id].needs === undefined, fault.id === 'rate-limit-tight', fault.id);
   }
 });
 
