@@ -70,11 +70,13 @@ const run: RunDescription = {
   ...(settings.target.kind === 'lab' ? { targetVersion: `authmatrix lab ${PACKAGE_VERSION}` } : {}),
   faults: settings.target.kind === 'lab' ? settings.labFaults : [],
   fixedAxes: matrixScope(settings).fixedAxes,
+  // A listed run (triage's re-runs) is no run of the matrix: its order is the list's.
+  order: settings.matrixCells ? 'listed' : settings.matrixOrder,
 };
 
 export default defineConfig<TestFixtures, WorkerFixtures>({
   testDir: './tests',
-  metadata: { [RUN_METADATA_KEY]: run, matrixOrder: settings.matrixOrder },
+  metadata: { [RUN_METADATA_KEY]: run },
   // The profile doctor is a tool, run by `npm run doctor`, not a test of the target.
   ...(process.env.AUTHMATRIX_DOCTOR ? {} : { testIgnore: ['**/doctor.spec.ts'] }),
   fullyParallel: true,

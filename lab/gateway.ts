@@ -32,11 +32,13 @@ export interface GatewayDeps {
   log: LabLog;
 }
 
+/** The faults of the web token service: while one is armed, the replica serves web token calls. */
+const REPLICA_FAULTS = ['replica-lag', 'idp-clock-ahead', 'signing-key-unpublished', 'audience-mixup'] as const;
+
 export function createGateway(deps: GatewayDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { faults, log } = deps;
   const rateLimiter = new RateLimiter();
   faults.onChange(() => rateLimiter.reset());
-  const REPLICA_FAULTS = ['replica-lag', 'idp-clock-ahead', 'signing-key-unpublished', 'audience-mixup'] as const;
   const webPoolNode = (): NodeName => (REPLICA_FAULTS.some((id) => faults.isArmed(id)) ? 'replica' : 'primary');
   const tokenLimit = () => (faults.isArmed('rate-limit-tight') ? faultSettings('rate-limit-tight').limit : NORMAL_LIMIT);
 

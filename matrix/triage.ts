@@ -9,7 +9,7 @@
  * conditions are a combination single moves cannot settle, and triage says so.
  */
 import { AXIS_NAMES, type AxisName } from './axes.ts';
-import { cellKey, cellTitle, type Cell } from './cells.ts';
+import { cellKey, type Cell } from './cells.ts';
 import { satisfiesConstraints } from './constraints.ts';
 import { PROFILES, profileNamed, type ProfileKind } from './profiles.ts';
 
@@ -188,5 +188,3 @@ export function renderVerdict(verdict: TriageVerdict): string {
       : '';
   return `${verdict.signature} ${needs}${independent}${combination} (${runs})`;
 }
-
-export { cellTitle };

@@ -17,6 +17,8 @@ import { renderConsole, renderHtml, renderMarkdown, summarize, type CellResult, 
 /** What a run was: its tier, target and armed faults. */
 export interface RunDescription {
   runId?: string;
+  /** The order the cells ran in: MATRIX_ORDER, or `listed` for a run of listed cells (triage's re-runs). */
+  order?: string;
   tier: string;
   target: string;
   targetVersion?: string;
@@ -157,7 +159,7 @@ export default class MatrixReporter implements Reporter {
       startedAt: this.#startedAt.toISOString(),
       durationMs: result.duration,
       firstRedMs: this.#firstRedAt === undefined ? undefined : this.#firstRedAt - this.#startedAt.getTime(),
-      order: process.env.MATRIX_CELLS ? 'listed' : (this.#config?.metadata?.matrixOrder as string | undefined),
+      order: run.order,
       profiles: PROFILES.map((profile) => profile.name),
     });
     const outputDir = this.#options.outputDir ?? 'reports';
@@ -168,7 +170,7 @@ export default class MatrixReporter implements Reporter {
     process.stdout.write(`${renderConsole(summary)}\n`);
     this.#writeAllureEnvironment();
     // The record MATRIX_ORDER=risk reads: which cells were red (triage's re-runs are not runs of the matrix).
-    if (!process.env.MATRIX_CELLS && this.#options.recordHistory !== false)
+    if (run.order !== 'listed' && this.#options.recordHistory !== false)
       recordRedCells(
         results
           .filter((cell) => cell.axes && (cell.status === 'failed' || cell.status === 'intermittent'))
@@ -177,7 +179,7 @@ export default class MatrixReporter implements Reporter {
     // TRIAGE=1: after a red run, say which conditions each regression needs (npm run triage).
     if (
       process.env.TRIAGE === '1' &&
-      !process.env.MATRIX_CELLS &&
+      run.order !== 'listed' &&
       results.some((cell) => cell.status === 'failed' || cell.status === 'intermittent')
     ) {
       spawnSync(process.execPath, ['--import', 'tsx', 'scripts/triage.ts', path.join(outputDir, 'matrix-summary.json')], {

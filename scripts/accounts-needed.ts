@@ -4,7 +4,7 @@
  * cannot serve (a client it does not register, an authenticator it never asks for) need none, and
  * are counted apart. Exits 1 when a needed type has no account, so a CI job can stop on it.
  */
-import { loadAccountsFile, matches } from '../accounts/account-pool.ts';
+import { matches } from '../accounts/account-pool.ts';
 import type { TestAccount } from '../accounts/accounts.ts';
 import { accountTypeLabel } from '../matrix/axes.ts';
 import { accountSpecOf, cellsFor } from '../matrix/cells.ts';
@@ -33,7 +33,7 @@ export function accountsNeeded(): AccountsNeeded {
   const isLab = settings.target.kind === 'lab';
   const scope = matrixScope(settings);
   const cells = cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints, scope.fixedAxes);
-  const accounts: TestAccount[] = settings.accountsFile ? loadAccountsFile(settings.accountsFile) : [];
+  const accounts: TestAccount[] = settings.accounts ?? [];
   const needs = new Map<string, AccountNeed>();
   const unservable: Record<string, number> = {};
   for (const cell of cells) {

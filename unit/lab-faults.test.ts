@@ -9,6 +9,7 @@ const TIGHT_LIMIT = faultSettings('rate-limit-tight').limit;
 import { FAULT_EXPECTATIONS } from '../scripts/drill-expectations.ts';
 import { judge, type DrillCell } from '../scripts/drill-verdict.ts';
 import type { Cell } from '../matrix/cells.ts';
+import { BASELINE } from '../matrix/triage.ts';
 
 test('every catalogued fault says what it models and whom it hurts, and the drill holds an expectation for it, with the conditions triage must name', () => {
   assert.equal(FAULT_CATALOG.length, 14);
@@ -59,16 +60,7 @@ test('the upstream email verification: Outlook-family addresses only, and a time
 });
 
 test('the drill verdict: detection, false positives, misses and misnamed causes', () => {
-  const base: Cell = {
-    profile: 'windows-chrome',
-    emailProvider: 'gmail',
-    phone: 'bound',
-    plan: 'free',
-    mfa: 'none',
-    cookies: 'fresh',
-    clock: 'synced',
-    network: 'direct',
-  };
+  const base = { profile: 'windows-chrome', ...BASELINE } as Cell;
   const cell = (title: string, axes: Partial<Cell>, status: string, cause?: string): DrillCell => ({
     title,
     axes: { ...base, ...axes },
