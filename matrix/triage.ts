@@ -89,13 +89,19 @@ export interface TriageVerdict {
   /** `token_exchange_failed (edge)`. */
   signature: string;
   cell: string;
-  /** settled: the conditions below; intermittent: the cell did not fail again; combination: single moves did not settle it. */
+  /**
+   * settled: the conditions below; intermittent: the cell did not fail again, or a move disagreed
+   * with itself; combination: single moves did not settle it and delta debugging found the values
+   * needed together (in `together`) or, out of budget, did not; stopped: a re-run could not run.
+   */
   outcome: 'settled' | 'intermittent' | 'combination' | 'stopped';
   needs: Condition[];
+  /** For a combination: the values delta debugging found needed together, on top of `needs`. */
+  together?: Condition[];
   independentOf: AxisName[];
   reruns: number;
   seconds: number;
-  /** Why triage stopped early (an attempt budget spent), when it did. */
+  /** Why triage stopped early (an attempt budget spent) or found the failure intermittent. */
   note?: string;
 }
 
@@ -164,6 +170,40 @@ export function confirmationCell(red: Cell, independentOf: readonly AxisName[]):
   return cell;
 }
 
+/**
+ * One step of Zeller's ddmin over `changes` (the axes whose red values, put back on a green cell,
+ * may bring the failure back): the subsets and complements to try at granularity `n`.
+ */
+export function ddminCandidates<T>(changes: readonly T[], n: number): { subsets: T[][]; complements: T[][] } {
+  const size = Math.ceil(changes.length / n);
+  const subsets = Array.from({ length: n }, (_, index) => changes.slice(index * size, (index + 1) * size)).filter((part) => part.length);
+  const complements = subsets.length > 2 ? subsets.map((part) => changes.filter((change) => !part.includes(change))) : [];
+  return { subsets, complements };
+}
+
+/**
+ * The next state of ddmin after a step's outcomes: a failing subset or complement narrows the
+ * search; none refines the granularity; at single changes with none failing, `changes` is 1-minimal.
+ */
+export function ddminNext<T>(
+  changes: readonly T[],
+  n: number,
+  failing: (part: readonly T[]) => boolean,
+): { changes: T[]; n: number; done: boolean } {
+  const { subsets, complements } = ddminCandidates(changes, n);
+  const subset = subsets.find(failing);
+  if (subset) return { changes: subset, n: 2, done: subset.length <= 1 };
+  const complement = complements.find(failing);
+  if (complement) return { changes: complement, n: Math.max(n - 1, 2), done: complement.length <= 1 };
+  if (n >= changes.length) return { changes: [...changes], n, done: true };
+  return { changes: [...changes], n: Math.min(changes.length, 2 * n), done: false };
+}
+
+/** The condition `axis=value` of a cell, as a label. */
+export function conditionOf(cell: Cell, axis: AxisName): Condition {
+  return { axis, op: '=', values: [cell[axis]], label: `${axis}=${cell[axis]}` };
+}
+
 /** The red cell triage works from: the one nearest the baseline (fewest moves to explain). */
 export function pickRedCell(cells: readonly Cell[]): Cell | undefined {
   const distance = (cell: Cell) =>
@@ -176,15 +216,19 @@ export function pickRedCell(cells: readonly Cell[]): Cell | undefined {
 export function renderVerdict(verdict: TriageVerdict): string {
   const runs = `${verdict.reruns} re-runs, ${verdict.seconds} s`;
   if (verdict.outcome === 'intermittent')
-    return `${verdict.signature} is intermittent: ${verdict.cell} did not fail again when re-run (${runs})`;
+    return `${verdict.signature} is intermittent: ${verdict.note ?? `${verdict.cell} did not fail again when re-run`} (${runs})`;
   if (verdict.outcome === 'stopped') return `${verdict.signature}: triage stopped: ${verdict.note ?? ''} (${runs})`;
+  if (verdict.outcome === 'combination' && verdict.together?.length) {
+    const all = [...verdict.needs, ...verdict.together].map((condition) => condition.label).join(' and ');
+    return `${verdict.signature} needs ${all} — single moves did not settle it; delta debugging found these with every other axis at its baseline (${runs})`;
+  }
   const needs = verdict.needs.length
     ? `needs ${verdict.needs.map((condition) => condition.label).join(' and ')}`
     : 'needs nothing any single move removes';
   const independent = verdict.independentOf.length ? ` — independent of ${verdict.independentOf.join(', ')}` : '';
   const combination =
     verdict.outcome === 'combination'
-      ? '; with every other axis at its baseline it passed: the failure needs a combination of conditions single moves do not show'
+      ? `; with every other axis at its baseline it passed: the failure needs a combination of conditions ${verdict.note ?? 'single moves do not show'}`
       : '';
   return `${verdict.signature} ${needs}${independent}${combination} (${runs})`;
 }

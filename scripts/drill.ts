@@ -58,20 +58,31 @@ const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
 
 const SUMMARY = path.join('reports', 'matrix-summary.json');
 
+// Fault runs run in risk order with an empty record of red cells: each fault is a regression the
+// matrix has never seen, and the time to its first red cell is what a nightly run would see.
+const RED_CELLS = path.join('reports', 'drill-red-cells.json');
+
 /** Runs the suite; the summary it leaves is this run's (an earlier one is removed first), or none. */
-async function runDrillSuite(args: string[], faultsArmed: string, tier: string): Promise<{ code: number | null; seconds: number }> {
+async function runDrillSuite(
+  args: string[],
+  faultsArmed: string,
+  tier: string,
+  extra: Record<string, string> = {},
+): Promise<{ code: number | null; seconds: number }> {
   rmSync(SUMMARY, { force: true });
-  const run = await runSuite(['--workers', WORKERS, '--retries', '0', ...args], childEnv({ LAB_FAULTS: faultsArmed, MATRIX: tier }), {
-    output: 'inherit',
-  });
+  const run = await runSuite(
+    ['--workers', WORKERS, '--retries', '0', ...args],
+    childEnv({ LAB_FAULTS: faultsArmed, MATRIX: tier, ...extra }),
+    { output: 'inherit' },
+  );
   return { code: run.status, seconds: Math.round(run.ms / 1000) };
 }
 
 /** The cells of the run just finished, or undefined when it wrote no summary (it ended before its first test). */
-function readCells(): { cells: DrillCell[]; others: DrillCell[] } | undefined {
+function readCells(): { cells: DrillCell[]; others: DrillCell[]; firstRedMs: number | undefined } | undefined {
   if (!existsSync(SUMMARY)) return undefined;
-  const summary = JSON.parse(readFileSync(SUMMARY, 'utf8')) as { cells: DrillCell[]; others: DrillCell[] };
-  return { cells: summary.cells, others: summary.others };
+  const summary = JSON.parse(readFileSync(SUMMARY, 'utf8')) as { run: { firstRedMs?: number }; cells: DrillCell[]; others: DrillCell[] };
+  return { cells: summary.cells, others: summary.others, firstRedMs: summary.run.firstRedMs };
 }
 
 const noSummary = (code: number | null) =>
@@ -80,6 +91,8 @@ const noSummary = (code: number | null) =>
 /** A fault's verdict with its run time and, under --triage, what triage named. */
 type DrillVerdict = FaultVerdict & {
   seconds: number;
+  /** From the run's start to its first red cell (risk order), when a cell was red. */
+  firstRedSeconds?: number | undefined;
   triage?: { named: string; expected: string; right: boolean; seconds: number } | undefined;
 };
 
@@ -113,6 +126,17 @@ interface Baseline {
   seconds: number;
 }
 
+/** The median time to first red over the faults that turned a cell red. */
+function medianFirstRed(verdicts: readonly DrillVerdict[]): string {
+  const times = verdicts
+    .flatMap((verdict) => (verdict.firstRedSeconds === undefined ? [] : [verdict.firstRedSeconds]))
+    .sort((a, b) => a - b);
+  if (!times.length) return 'no red cell';
+  const middle = Math.floor(times.length / 2);
+  const median = times.length % 2 ? (times[middle] as number) : ((times[middle - 1] as number) + (times[middle] as number)) / 2;
+  return `${median.toFixed(1)} s over ${times.length} faults`;
+}
+
 function renderMarkdown(baseline: Baseline, verdicts: DrillVerdict[], seconds: number): string {
   const passed = verdicts.filter((verdict) => verdict.passed).length;
   const lines = [
@@ -120,11 +144,13 @@ function renderMarkdown(baseline: Baseline, verdicts: DrillVerdict[], seconds: n
     '',
     `**${baseline.green ? 'Baseline green' : 'Baseline RED'}; ${verdicts.filter((v) => v.detected).length} of ${verdicts.length} faults detected; ${passed} of ${verdicts.length} with the right cells and the right cause.** Baseline: the whole suite on the ${TIER} tier (${baseline.cells} cells); fault runs: the ${FAULT_TIER} tier; ${seconds} s in all.`,
     '',
-    '| fault | detected | red cells | expected red | false positives | missed | cause named right | triage named | seconds |',
-    '| --- | :-: | --: | --: | --: | --: | :-: | --- | --: |',
+    `Time to first red (risk order, no record of earlier runs): median ${medianFirstRed(verdicts)}.`,
+    '',
+    '| fault | detected | red cells | expected red | false positives | missed | cause named right | triage named | first red (s) | seconds |',
+    '| --- | :-: | --: | --: | --: | --: | :-: | --- | --: | --: |',
     ...verdicts.map(
       (v) =>
-        `| \`${v.fault}\` | ${v.detected ? 'yes' : '**no**'} | ${v.red.length} | ${v.expectedRed} | ${v.falsePositives.length} | ${v.missed.length} | ${v.misnamed.length === 0 ? 'yes' : `**no (${v.misnamed.length})**`} | ${v.triage ? `${v.triage.right ? '' : '**'}${v.triage.named}${v.triage.right ? '' : `** (expected ${v.triage.expected})`} (${v.triage.seconds} s)` : TRIAGE ? 'not triaged' : '—'} | ${v.seconds} |`,
+        `| \`${v.fault}\` | ${v.detected ? 'yes' : '**no**'} | ${v.red.length} | ${v.expectedRed} | ${v.falsePositives.length} | ${v.missed.length} | ${v.misnamed.length === 0 ? 'yes' : `**no (${v.misnamed.length})**`} | ${v.triage ? `${v.triage.right ? '' : '**'}${v.triage.named}${v.triage.right ? '' : `** (expected ${v.triage.expected})`} (${v.triage.seconds} s)` : TRIAGE ? 'not triaged' : '—'} | ${v.firstRedSeconds?.toFixed(1) ?? '—'} | ${v.seconds} |`,
     ),
     '',
   ];
@@ -157,11 +183,16 @@ async function main(): Promise<void> {
     process.stderr.write(`drill: baseline ${baseline.green ? 'green' : 'RED'} (${run.seconds} s)\n`);
     for (const fault of faults) {
       const expectation = FAULT_EXPECTATIONS[fault];
-      const faultRun = await runDrillSuite(['tests/matrix.spec.ts'], fault, FAULT_TIER);
+      rmSync(RED_CELLS, { force: true });
+      const faultRun = await runDrillSuite(['tests/matrix.spec.ts'], fault, FAULT_TIER, {
+        MATRIX_ORDER: 'risk',
+        AUTHMATRIX_RED_CELLS: RED_CELLS,
+      });
       const ran = readCells();
       const verdict: DrillVerdict = {
         ...(ran ? judge(fault, ran.cells, expectation) : notJudged(fault, noSummary(faultRun.code))),
         seconds: faultRun.seconds,
+        firstRedSeconds: ran?.firstRedMs === undefined ? undefined : ran.firstRedMs / 1000,
       };
       if (TRIAGE && ran) {
         verdict.triage = await triageFault(fault, SUMMARY);
@@ -173,7 +204,7 @@ async function main(): Promise<void> {
       }
       verdicts.push(verdict);
       process.stderr.write(
-        `drill: ${fault}: ${verdict.passed ? 'ok' : 'FAILED'} — ${verdict.notJudged ? `${verdict.notJudged}; ` : ''}${verdict.red.length} red of ${verdict.expectedRed} expected, ${verdict.falsePositives.length} false positives, ${verdict.missed.length} missed, ${verdict.misnamed.length} misnamed (${faultRun.seconds} s)\n`,
+        `drill: ${fault}: ${verdict.passed ? 'ok' : 'FAILED'} — ${verdict.notJudged ? `${verdict.notJudged}; ` : ''}${verdict.red.length} red of ${verdict.expectedRed} expected, ${verdict.falsePositives.length} false positives, ${verdict.missed.length} missed, ${verdict.misnamed.length} misnamed (${faultRun.seconds} s${verdict.firstRedSeconds === undefined ? '' : `, first red after ${verdict.firstRedSeconds.toFixed(1)} s`})\n`,
       );
     }
   } finally {
@@ -183,12 +214,12 @@ async function main(): Promise<void> {
   mkdirSync('reports', { recursive: true });
   writeFileSync(
     path.join('reports', 'drill-report.json'),
-    `${JSON.stringify({ tier: TIER, faultTier: FAULT_TIER, seconds, baseline, faults: verdicts }, null, 2)}\n`,
+    `${JSON.stringify({ tier: TIER, faultTier: FAULT_TIER, seconds, medianFirstRed: medianFirstRed(verdicts), baseline, faults: verdicts }, null, 2)}\n`,
   );
   writeFileSync(path.join('reports', 'drill-report.md'), renderMarkdown(baseline, verdicts, seconds));
   const ok = baseline.green && verdicts.every((verdict) => verdict.passed);
   process.stdout.write(
-    `drill: ${ok ? 'passed' : 'FAILED'}: baseline ${baseline.green ? 'green' : 'red'}, ${verdicts.filter((v) => v.passed).length}/${verdicts.length} faults caught with the right cells and cause, ${seconds} s (reports/drill-report.md)\n`,
+    `drill: ${ok ? 'passed' : 'FAILED'}: baseline ${baseline.green ? 'green' : 'red'}, ${verdicts.filter((v) => v.passed).length}/${verdicts.length} faults caught with the right cells and cause, first red after a median ${medianFirstRed(verdicts)}, ${seconds} s (reports/drill-report.md)\n`,
   );
   process.exit(ok ? 0 : 1);
 }

@@ -9,14 +9,19 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { classificationLabel, type Classification } from '../evidence/classify.ts';
-import { axes, AXIS_NAMES } from '../matrix/axes.ts';
+import { axes, AXIS_NAMES, type AxisName } from '../matrix/axes.ts';
 import { cellKey, type Cell } from '../matrix/cells.ts';
+import { satisfiesConstraints } from '../matrix/constraints.ts';
 import {
+  conditionOf,
   confirmationCell,
+  ddminCandidates,
+  ddminNext,
   judgeFlips,
   pickRedCell,
   planFlips,
   type AxisValues,
+  type Condition,
   type Flip,
   type Observed,
   type TriageVerdict,
@@ -62,43 +67,54 @@ export function signatures(summary: RunSummary): Map<string, Cell[]> {
   return groups;
 }
 
-interface Planned {
+/** One re-run: a cell and the label that keeps it apart from the other re-runs of its round. */
+export interface Planned {
   label: string;
   cell: Cell;
 }
 
-/** Runs `planned` cells in one Playwright run; returns each label's outcome against its signature. */
-async function runCells(
-  planned: Planned[],
-  round: string,
-  options: TriageOptions,
-): Promise<Map<string, { status: string; signature?: string }>> {
-  const dir = path.join(options.outputDir, round);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'cells.json');
-  writeFileSync(file, JSON.stringify(planned));
-  await runSuite(['tests/matrix.spec.ts', '--workers', String(options.workers), '--retries', '0'], {
-    ...options.env,
-    MATRIX_CELLS: file,
-    AUTHMATRIX_OUTPUT: dir,
-  });
-  const outcomes = new Map<string, { status: string; signature?: string }>();
-  let summary: RunSummary;
-  try {
-    summary = JSON.parse(readFileSync(path.join(dir, 'reports', 'matrix-summary.json'), 'utf8')) as RunSummary;
-  } catch {
-    return outcomes;
-  }
-  for (const cell of summary.cells) {
-    const label = /\[([\w:.-]+)\]$/.exec(cell.title)?.[1];
-    if (label)
-      outcomes.set(label, { status: cell.status, ...(cell.classification ? { signature: classificationLabel(cell.classification) } : {}) });
-  }
-  return outcomes;
+/** What a re-run did: its status and, when it failed, its failure signature. */
+export interface RerunOutcome {
+  status: string;
+  signature?: string;
 }
 
-const observedOf = (outcome: { status: string; signature?: string } | undefined, signature: string): Observed =>
+/** Runs one round of re-runs (all at once, on the run's workers) and returns each label's outcome. */
+export type RoundRunner = (planned: readonly Planned[], round: string) => Promise<Map<string, RerunOutcome>>;
+
+/** Runs `planned` cells in one Playwright run, writing under `<outputDir>/<round>/`. */
+function playwrightRounds(options: TriageOptions): RoundRunner {
+  return async (planned, round) => {
+    const dir = path.join(options.outputDir, round);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'cells.json');
+    writeFileSync(file, JSON.stringify(planned));
+    await runSuite(['tests/matrix.spec.ts', '--workers', String(options.workers), '--retries', '0'], {
+      ...options.env,
+      MATRIX_CELLS: file,
+      AUTHMATRIX_OUTPUT: dir,
+    });
+    const outcomes = new Map<string, RerunOutcome>();
+    let summary: RunSummary;
+    try {
+      summary = JSON.parse(readFileSync(path.join(dir, 'reports', 'matrix-summary.json'), 'utf8')) as RunSummary;
+    } catch {
+      return outcomes;
+    }
+    for (const cell of summary.cells) {
+      const label = /\[([\w:.-]+)\]$/.exec(cell.title)?.[1];
+      if (label)
+        outcomes.set(label, {
+          status: cell.status,
+          ...(cell.classification ? { signature: classificationLabel(cell.classification) } : {}),
+        });
+    }
+    return outcomes;
+  };
+}
+
+const observedOf = (outcome: RerunOutcome | undefined, signature: string): Observed =>
   !outcome
     ? 'other'
     : outcome.status === 'passed'
@@ -107,82 +123,211 @@ const observedOf = (outcome: { status: string; signature?: string } | undefined,
         ? 'red'
         : 'other';
 
-/** Triage of every signature in `summary`. */
-export async function triage(summary: RunSummary, options: TriageOptions): Promise<TriageVerdict[]> {
+/** One signature's triage, advanced round by round. */
+class SignatureTriage {
+  readonly flips: Flip[];
+  readonly firstMoves: Flip[];
+  #seen = new Map<string, Observed>();
+  reruns = 0;
+  #verdict: Omit<TriageVerdict, 'reruns' | 'seconds'> | undefined;
+  #judged: { needs: Condition[]; independentOf: AxisName[] } | undefined;
+  #confirm: Cell | undefined;
+  /** Delta debugging over the axes the confirming cell moved: the changes left and the granularity. */
+  #ddmin: { changes: AxisName[]; n: number } | undefined;
+  #pending: Planned[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly signature: string,
+    readonly red: Cell,
+    values: AxisValues,
+    readonly maxReruns: number,
+  ) {
+    this.flips = planFlips(red, values);
+    this.firstMoves = this.flips.filter((flip) => flip.move !== 'second');
+  }
+
+  get verdict() {
+    return this.#verdict;
+  }
+
+  #plan(label: string, cell: Cell): void {
+    this.#pending.push({ label: `${this.id}.${label}`, cell });
+    this.reruns += 1;
+  }
+
+  #observed(label: string): Observed {
+    return this.#seen.get(`${this.id}.${label}`) ?? 'other';
+  }
+
+  #flipLabel = (flip: Flip) => `${flip.axis}.${flip.move}`;
+
+  /** Round 1: each first move. The red cell itself is not re-run: the confirming cell shows whether it fails again. */
+  round1(): Planned[] {
+    for (const flip of this.firstMoves) this.#plan(this.#flipLabel(flip), flip.cell);
+    return this.#take();
+  }
+
+  /** Round 2: second moves of the axes that mattered; each green move twice more (k = 3); the confirming cell. */
+  round2(): Planned[] {
+    const green = this.firstMoves.filter((flip) => this.#observed(this.#flipLabel(flip)) === 'green');
+    const mattered = new Set(green.map((flip) => flip.axis));
+    const seconds = this.flips.filter(
+      (flip) =>
+        flip.move === 'second' &&
+        (mattered.has(flip.axis) || (flip.axis === 'profile' && !this.firstMoves.some((move) => move.axis === 'profile'))),
+    );
+    for (const flip of seconds) this.#plan(this.#flipLabel(flip), flip.cell);
+    let budget = this.maxReruns - this.reruns - 1;
+    for (const flip of green) {
+      if ((budget -= 2) < 0) break;
+      for (const copy of [2, 3]) this.#plan(`${this.#flipLabel(flip)}.${copy}`, flip.cell);
+    }
+    const provisional = judgeFlips(this.red, this.firstMoves, (flip) => this.#observed(this.#flipLabel(flip)));
+    this.#confirm = confirmationCell(this.red, provisional.independentOf);
+    this.#plan('confirm', this.#confirm);
+    return this.#take();
+  }
+
+  /** Takes a round's outcomes and judges what they settle; returns the next round's re-runs (none when done). */
+  observe(outcomes: Map<string, RerunOutcome>): Planned[] {
+    for (const [label, outcome] of outcomes)
+      if (label.startsWith(`${this.id}.`)) this.#seen.set(label, observedOf(outcome, this.signature));
+    if (this.#verdict || !this.#confirm) return [];
+    const base = { signature: this.signature, cell: cellKey(this.red) };
+    if (!this.#judged) {
+      const disagreeing = this.firstMoves.some(
+        (flip) =>
+          this.#observed(this.#flipLabel(flip)) === 'green' &&
+          [2, 3].some(
+            (copy) =>
+              this.#seen.has(`${this.id}.${this.#flipLabel(flip)}.${copy}`) &&
+              this.#observed(`${this.#flipLabel(flip)}.${copy}`) !== 'green',
+          ),
+      );
+      if (disagreeing) {
+        this.#verdict = {
+          ...base,
+          outcome: 'intermittent',
+          needs: [],
+          independentOf: [],
+          note: 'a move that turned the cell green did not do so every time',
+        };
+        return [];
+      }
+      this.#judged = judgeFlips(this.red, this.flips, (flip) => this.#observed(this.#flipLabel(flip)));
+      const confirmed = this.#observed('confirm');
+      if (confirmed === 'other') {
+        this.#verdict = {
+          ...base,
+          outcome: 'stopped',
+          ...this.#judged,
+          note: 'the confirming re-run did not run or failed otherwise (an attempt budget spent, a skipped cell)',
+        };
+        return [];
+      }
+      if (confirmed === 'red') {
+        this.#verdict = { ...base, outcome: 'settled', ...this.#judged };
+        return [];
+      }
+      // The confirming cell passed: the red cell again (is it a failure at all?) and delta debugging
+      // over the axes the confirming cell moved, to find the values needed together.
+      const changes = AXIS_NAMES.filter((axis) => this.#confirm?.[axis] !== this.red[axis]);
+      this.#ddmin = { changes, n: 2 };
+      this.#plan('control', this.red);
+      return changes.length > 1 ? this.#ddminRound() : this.#take();
+    }
+    if (this.#observed('control') !== 'red') {
+      this.#verdict = { ...base, outcome: 'intermittent', needs: [], independentOf: [], note: 'the red cell did not fail again' };
+      return [];
+    }
+    const state = this.#ddmin;
+    if (!state) return [];
+    // One change between the confirming cell and the red one: it is the value needed.
+    if (state.changes.length <= 1) return this.#settleCombination(state.changes);
+    const next = ddminNext(state.changes, state.n, (part) => this.#observed(this.#ddminLabel(part)) === 'red');
+    this.#ddmin = { changes: next.changes, n: next.n };
+    if (next.done) return this.#settleCombination(next.changes);
+    return this.#ddminRound();
+  }
+
+  #ddminLabel = (part: readonly AxisName[]) => `ddmin.${part.join('+')}`;
+
+  /** The confirming cell with `part`'s axes back at the red cell's values. */
+  #ddminCell(part: readonly AxisName[]): Cell | undefined {
+    const cell = { ...(this.#confirm as Cell), ...Object.fromEntries(part.map((axis) => [axis, this.red[axis]])) };
+    return satisfiesConstraints(cell) ? cell : undefined;
+  }
+
+  #ddminRound(): Planned[] {
+    const state = this.#ddmin as { changes: AxisName[]; n: number };
+    const { subsets, complements } = ddminCandidates(state.changes, state.n);
+    const tries = [...subsets, ...complements];
+    if (this.reruns + tries.length > this.maxReruns) return this.#settleCombination(undefined);
+    for (const part of tries) {
+      const cell = this.#ddminCell(part);
+      if (cell) this.#plan(this.#ddminLabel(part), cell);
+    }
+    const planned = this.#take();
+    // Nothing left to try (every candidate outside the constraints): the changes left are the answer.
+    return planned.length ? planned : this.#settleCombination(state.changes);
+  }
+
+  #settleCombination(together: readonly AxisName[] | undefined): Planned[] {
+    const judged = this.#judged as { needs: Condition[]; independentOf: AxisName[] };
+    this.#verdict = {
+      signature: this.signature,
+      cell: cellKey(this.red),
+      outcome: 'combination',
+      needs: judged.needs,
+      independentOf: judged.independentOf.filter((axis) => !together?.includes(axis)),
+      ...(together
+        ? { together: together.map((axis) => conditionOf(this.red, axis)) }
+        : { note: 'the re-run budget ran out before delta debugging could narrow down' }),
+    };
+    this.#pending = [];
+    return [];
+  }
+
+  #take(): Planned[] {
+    const taken = this.#pending;
+    this.#pending = [];
+    return taken;
+  }
+}
+
+/** Triage of every signature in `summary`: rounds of re-runs, each signature's in the same round. */
+export async function triage(summary: RunSummary, options: TriageOptions & { runRound?: RoundRunner }): Promise<TriageVerdict[]> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const groups = [...signatures(summary)];
   if (groups.length === 0) return [];
+  const runRound = options.runRound ?? playwrightRounds(options);
   const maxReruns = options.maxReruns ?? MAX_RERUNS;
-
-  // Round 1: each signature's red cell again, and its first moves.
-  const plans = groups.map(([signature, cells], index) => {
-    const red = pickRedCell(cells) as Cell;
-    const flips = planFlips(red, options.values);
-    return { signature, red, flips, id: `s${index}` };
-  });
-  const round1: Planned[] = plans.flatMap((plan) => [
-    { label: `${plan.id}.control`, cell: plan.red },
-    ...plan.flips
-      .filter((flip) => flip.move !== 'second')
-      .map((flip) => ({ label: `${plan.id}.${flip.axis}.${flip.move}`, cell: flip.cell })),
-  ]);
-  log(`triage: ${groups.length} signature(s), round 1: ${round1.length} re-runs`);
-  const first = await runCells(round1, 'round-1', options);
-
-  // Round 2: second moves where a first move mattered; green moves twice more; the confirming cell.
-  const round2: Planned[] = [];
-  const prepared = plans.map((plan) => {
-    const seen = (flip: Flip) => observedOf(first.get(`${plan.id}.${flip.axis}.${flip.move}`), plan.signature);
-    const firstMoves = plan.flips.filter((flip) => flip.move !== 'second');
-    const mattered = new Set(firstMoves.filter((flip) => seen(flip) === 'green').map((flip) => flip.axis));
-    const seconds = plan.flips.filter(
-      (flip) =>
-        flip.move === 'second' &&
-        (mattered.has(flip.axis) || (flip.axis === 'profile' && !firstMoves.some((move) => move.axis === 'profile'))),
-    );
-    const greens = firstMoves.filter((flip) => seen(flip) === 'green');
-    const control = observedOf(first.get(`${plan.id}.control`), plan.signature);
-    let budget = maxReruns - 1 - firstMoves.length - seconds.length - 1;
-    const repeated = greens.filter(() => (budget -= 2) >= 0);
-    for (const flip of seconds) round2.push({ label: `${plan.id}.${flip.axis}.${flip.move}`, cell: flip.cell });
-    for (const flip of repeated)
-      for (const copy of [2, 3]) round2.push({ label: `${plan.id}.${flip.axis}.${flip.move}.${copy}`, cell: flip.cell });
-    return { plan, seen, firstMoves, seconds, repeated, control };
-  });
-  // The confirming cell needs the verdict of the single moves: judged on round 1 with seconds assumed red until seen.
-  for (const { plan, seen } of prepared) {
-    const provisional = judgeFlips(
-      plan.red,
-      plan.flips.filter((flip) => flip.move !== 'second'),
-      seen,
-    );
-    round2.push({ label: `${plan.id}.confirm`, cell: confirmationCell(plan.red, provisional.independentOf) });
+  const triages = groups.map(
+    ([signature, cells], index) => new SignatureTriage(`s${index}`, signature, pickRedCell(cells) as Cell, options.values, maxReruns),
+  );
+  const run = async (round: number, planned: Planned[]) => {
+    log(`triage: round ${round}: ${planned.length} re-runs`);
+    return planned.length ? runRound(planned, `round-${round}`) : new Map<string, RerunOutcome>();
+  };
+  log(`triage: ${groups.length} signature(s)`);
+  const first = await run(
+    1,
+    triages.flatMap((one) => one.round1()),
+  );
+  for (const one of triages) one.observe(first);
+  let planned = triages.flatMap((one) => one.round2());
+  for (let round = 2; planned.length; round++) {
+    const outcomes = await run(round, planned);
+    planned = triages.flatMap((one) => one.observe(outcomes));
   }
-  log(`triage: round 2: ${round2.length} re-runs`);
-  const second = round2.length ? await runCells(round2, 'round-2', options) : new Map<string, { status: string; signature?: string }>();
-
   const seconds = Math.round((Date.now() - started) / 1000);
-  return prepared.map(({ plan, firstMoves, seconds: secondMoves, repeated, control }) => {
-    const outcome = (label: string) => observedOf(first.get(label) ?? second.get(label), plan.signature);
-    const observed = (flip: Flip) => outcome(`${plan.id}.${flip.axis}.${flip.move}`);
-    const reruns = 1 + firstMoves.length + secondMoves.length + 2 * repeated.length + 1;
-    const base = { signature: plan.signature, cell: cellKey(plan.red), reruns, seconds };
-    if (control !== 'red') return { ...base, outcome: 'intermittent', needs: [], independentOf: [] } satisfies TriageVerdict;
-    const disagreeing = repeated.some((flip) => [2, 3].some((copy) => outcome(`${plan.id}.${flip.axis}.${flip.move}.${copy}`) !== 'green'));
-    if (disagreeing) return { ...base, outcome: 'intermittent', needs: [], independentOf: [] } satisfies TriageVerdict;
-    const flips = [...firstMoves, ...secondMoves];
-    const judged = judgeFlips(plan.red, flips, observed);
-    const confirmed = outcome(`${plan.id}.confirm`);
-    if (confirmed === 'other')
-      return {
-        ...base,
-        outcome: 'stopped',
-        ...judged,
-        note: 'the confirming re-run did not run or failed otherwise (an attempt budget spent, a skipped cell)',
-      } satisfies TriageVerdict;
-    return { ...base, outcome: confirmed === 'red' ? 'settled' : 'combination', ...judged } satisfies TriageVerdict;
-  });
+  return triages.map((one) => ({
+    ...(one.verdict ?? { signature: one.signature, cell: cellKey(one.red), outcome: 'stopped', needs: [], independentOf: [] }),
+    reruns: one.reruns,
+    seconds,
+  }));
 }
 
 /** The axes' values for a run on this target: its network paths and fixed axes. */

@@ -2,12 +2,13 @@
  * `npm run triage [-- <summary.json>]`: says which conditions each regression of the last run
  * needs (scripts/triage-runner.ts). Reads reports/matrix-summary.json, re-runs cells against the
  * same target with the same faults, and writes reports/triage.{json,md}, the lines at the top of
- * reports/matrix-summary.md, a "Triage" result in allure-results/ (shown in the Allure report),
- * and prints one line per signature. `TRIAGE=1 npx playwright test` runs it after a red run.
+ * reports/matrix-summary.md, a "Triage" result in allure-results/ (shown in the Allure report)
+ * and the line on each red cell's Allure description, and prints one line per signature. `TRIAGE=1 npx playwright test` runs it after a red run.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { renderVerdict, type TriageVerdict } from '../matrix/triage.ts';
 import { loadSettings, matrixScope } from '../settings/settings.ts';
 import { runValues, signatures, triage, type RunSummary } from './triage-runner.ts';
@@ -55,6 +56,39 @@ function writeAllureResult(dir: string, lines: string[], verdicts: TriageVerdict
   );
 }
 
+const TRIAGE_HEADING = '**Triage:**';
+
+/**
+ * Adds the triage line of its signature to each red cell's Allure description (labels
+ * authmatrix.category and authmatrix.cause), replacing a line an earlier triage left. Returns how
+ * many results it marked.
+ */
+export function describeRedCells(dir: string, verdicts: readonly TriageVerdict[]): number {
+  if (!existsSync(dir)) return 0;
+  const lines = new Map(verdicts.map((verdict) => [verdict.signature, renderVerdict(verdict)]));
+  let marked = 0;
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('-result.json'))) {
+    const file = path.join(dir, name);
+    const result = JSON.parse(readFileSync(file, 'utf8')) as {
+      status?: string;
+      description?: string;
+      labels?: { name: string; value: string }[];
+    };
+    const label = (key: string) => result.labels?.find((entry) => entry.name === key)?.value;
+    // The signature as classificationLabel (evidence/classify.ts) writes it.
+    const category = label('authmatrix.category');
+    if (!category || (result.status !== 'failed' && result.status !== 'broken')) continue;
+    const cause = label('authmatrix.cause');
+    const line = lines.get(cause ? `${category} (${cause})` : category);
+    if (!line) continue;
+    const kept = (result.description ?? '').split(`\n\n${TRIAGE_HEADING}`)[0]?.split(TRIAGE_HEADING)[0] ?? '';
+    result.description = `${kept ? `${kept}\n\n` : ''}${TRIAGE_HEADING} ${line}`;
+    writeFileSync(file, JSON.stringify(result));
+    marked += 1;
+  }
+  return marked;
+}
+
 async function main(): Promise<void> {
   const file = process.argv[2] ?? path.join('reports', 'matrix-summary.json');
   if (!existsSync(file)) {
@@ -89,7 +123,8 @@ async function main(): Promise<void> {
   writeFileSync(path.join('reports', 'triage.md'), `# authmatrix triage\n\n${lines.map((line) => `- ${line}`).join('\n')}\n`);
   prependToSummary(path.join(path.dirname(file), 'matrix-summary.md'), lines);
   writeAllureResult('allure-results', lines, verdicts);
+  describeRedCells('allure-results', verdicts);
   process.stdout.write(`authmatrix triage:\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
 }
 
-await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
