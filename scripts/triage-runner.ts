@@ -26,6 +26,7 @@ import {
   type Observed,
   type TriageVerdict,
 } from '../matrix/triage.ts';
+import { measureContention, scaleFor, TIMEOUT_SCALE_ENV, TIMEOUT_SCALE_WHY_ENV } from '../settings/timeouts.ts';
 import { runSuite } from './processes.ts';
 
 export interface SummaryCell {
@@ -82,8 +83,17 @@ export interface RerunOutcome {
 /** Runs one round of re-runs (all at once, on the run's workers) and returns each label's outcome. */
 export type RoundRunner = (planned: readonly Planned[], round: string) => Promise<Map<string, RerunOutcome>>;
 
-/** Runs `planned` cells in one Playwright run, writing under `<outputDir>/<round>/`. */
+/**
+ * Runs `planned` cells in one Playwright run, writing under `<outputDir>/<round>/`. The timeout
+ * scale is measured once, for every round (TIMEOUT_SCALE, when set, wins as in any run).
+ */
 function playwrightRounds(options: TriageOptions): RoundRunner {
+  const inherited = options.env[TIMEOUT_SCALE_ENV] ?? process.env[TIMEOUT_SCALE_ENV];
+  const contention = inherited ? undefined : measureContention();
+  const scale = inherited ?? String(scaleFor(contention ?? { cpuShare: 1 }));
+  const why = contention
+    ? `measured once for triage: CPU share ${contention.cpuShare.toFixed(2)}, load ${contention.loadPerCore.toFixed(2)} per core`
+    : (process.env[TIMEOUT_SCALE_WHY_ENV] ?? 'measured');
   return async (planned, round) => {
     const dir = path.join(options.outputDir, round);
     rmSync(dir, { recursive: true, force: true });
@@ -94,6 +104,8 @@ function playwrightRounds(options: TriageOptions): RoundRunner {
       ...options.env,
       MATRIX_CELLS: file,
       AUTHMATRIX_OUTPUT: dir,
+      [TIMEOUT_SCALE_ENV]: scale,
+      [TIMEOUT_SCALE_WHY_ENV]: why,
     });
     const outcomes = new Map<string, RerunOutcome>();
     let summary: RunSummary;

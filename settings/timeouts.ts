@@ -14,7 +14,7 @@ import { availableParallelism, loadavg } from 'node:os';
 
 /** The environment variable that carries the run's scale to its workers. */
 export const TIMEOUT_SCALE_ENV = 'AUTHMATRIX_TIMEOUT_SCALE';
-const TIMEOUT_SCALE_WHY_ENV = 'AUTHMATRIX_TIMEOUT_SCALE_WHY';
+export const TIMEOUT_SCALE_WHY_ENV = 'AUTHMATRIX_TIMEOUT_SCALE_WHY';
 export const MAX_TIMEOUT_SCALE = 5;
 
 export interface TimeoutScale {
