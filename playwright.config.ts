@@ -6,8 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig, type Project } from '@playwright/test';
 import { resolveBrowser } from './browsers/browser.ts';
-import { chooseEngine, detectEngines } from './browsers/engines.ts';
-import { contextOptionsFor } from './browsers/presentation.ts';
+import { chooseEngine, detectEngines, engineProjectName, type EngineChoice, type ProfileOnEngine } from './browsers/engines.ts';
 import { loadSettingsOrExit, matrixScope, runOutput } from './settings/settings.ts';
 import { resolveTimeoutScale, scaled } from './settings/timeouts.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
@@ -40,24 +39,34 @@ process.env.AUTHMATRIX_RUN_ID ??= randomBytes(8).toString('hex');
 const browser = resolveBrowser({ browserExecutable: settings.browserExecutable });
 const launchOptions = browser.kind === 'system' ? { executablePath: browser.executablePath, args: browser.args } : {};
 
-// One project per client profile. A test runs in the project whose tag it carries
-// (`@windows-chrome`), so each matrix cell runs once, on its own profile.
+// One project per engine: the profiles that run on one engine share its workers and their browser,
+// so a run launches at most one browser per engine per worker. A test's profile is its tag
+// (`@windows-chrome`): the tag routes it to its engine's project and names the profile it presents.
 const engines = detectEngines();
-const projects: Project<TestFixtures, WorkerFixtures>[] = PROFILES.map((profile) => {
+const byEngine = new Map<string, { engine: EngineChoice; profiles: ProfileOnEngine[] }>();
+for (const profile of PROFILES) {
   const engine = chooseEngine(profile, engines);
-  return {
+  const key = engineProjectName(engine);
+  const entry = byEngine.get(key) ?? { engine, profiles: [] };
+  entry.profiles.push({
     name: profile.name,
-    grep: new RegExp(`(^|\\s)@${profile.name}(\\s|$)`),
-    metadata: { engine: engine.label, native: engine.native, kind: profile.kind, description: profile.description },
-    use: {
-      browserName: engine.browserName,
-      ...(engine.channel ? { channel: engine.channel } : {}),
-      ...(engine.browserName === 'chromium' && !engine.channel ? { launchOptions } : {}),
-      ...contextOptionsFor(profile.presentation, engine.browserName),
-      profileName: profile.name,
-    },
-  };
-});
+    engine: engine.label,
+    native: engine.native,
+    kind: profile.kind,
+    description: profile.description,
+  });
+  byEngine.set(key, entry);
+}
+const projects: Project[] = [...byEngine].map(([name, { engine, profiles }]) => ({
+  name,
+  grep: new RegExp(`(^|\\s)@(${profiles.map((profile) => profile.name).join('|')})(\\s|$)`),
+  metadata: { engine: name, profiles: Object.fromEntries(profiles.map((profile) => [profile.name, profile])) },
+  use: {
+    browserName: engine.browserName,
+    ...(engine.channel ? { channel: engine.channel } : {}),
+    ...(engine.browserName === 'chromium' && !engine.channel ? { launchOptions } : {}),
+  },
+}));
 
 // What this run is, for the matrix reporter; blob reports keep it for `merge-reports`.
 const run: RunDescription = {

@@ -206,7 +206,14 @@ export default class MatrixReporter implements Reporter {
     } catch {
       commit = 'not a git checkout';
     }
-    const engines = (this.#config?.projects ?? []).map((project) => `${project.name}=${String(project.metadata.engine ?? '')}`).join(', ');
+    // Each profile and the engine it runs on here (projects are engines; their metadata lists their profiles).
+    const engines = (this.#config?.projects ?? [])
+      .flatMap((project) =>
+        Object.values((project.metadata.profiles ?? {}) as Record<string, { name: string; engine: string }>).map(
+          (profile) => `${profile.name}=${profile.engine}`,
+        ),
+      )
+      .join(', ');
     const run = this.#run;
     const properties: Record<string, string> = {
       target: run.target,

@@ -7,7 +7,7 @@
 import { runSuite } from './processes.ts';
 
 const run = await runSuite(
-  ['tests/doctor.spec.ts', '--project', 'windows-chrome', '--workers', '1', '--retries', '0', '--reporter', 'list'],
+  ['tests/doctor.spec.ts', '--grep', '@windows-chrome', '--workers', '1', '--retries', '0', '--reporter', 'list'],
   { AUTHMATRIX_DOCTOR: '1' },
   { output: 'terminal' },
 );

@@ -50,7 +50,7 @@ test.describe('sign-in matrix', () => {
           test(
             title,
             { tag: [`@${cell.profile}`, `@${settings.matrix}`], annotation: cellAnnotation(cell) },
-            async ({ account, signIn, target }, testInfo) => {
+            async ({ account, signIn, target, engineLabel }) => {
               await describeInAllure({
                 epic: 'Sign-in',
                 feature: `Matrix: ${settings.matrix} tier`,
@@ -58,7 +58,7 @@ test.describe('sign-in matrix', () => {
                 severity: 'critical',
                 parameters: {
                   profile: cell.profile,
-                  engine: String(testInfo.project.metadata.engine),
+                  engine: engineLabel,
                   ...Object.fromEntries(AXIS_NAMES.slice(1).map((axis) => [axis, cell[axis]])),
                 },
               });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '../fixtures/test.ts';
+import { PROFILES } from '../matrix/profiles.ts';
 
 // Each web profile presents one consistent platform, native engine or emulated: what the page
 // sees and what a server receives agree with the profile.
@@ -22,10 +23,8 @@ test.afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-test(
-  'the platform a web profile presents is consistent',
-  { tag: ['@windows-chrome', '@windows-edge', '@windows-firefox', '@macos-safari', '@android-chrome', '@ios-safari'] },
-  async ({ page, clientProfile }) => {
+for (const profile of PROFILES.filter((candidate) => candidate.kind === 'web'))
+  test(`the platform ${profile.name} presents is consistent`, { tag: `@${profile.name}` }, async ({ page, clientProfile }) => {
     const { presentation } = clientProfile;
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     const navigatorView = await page.evaluate(() => ({
@@ -58,5 +57,4 @@ test(
           }
         : { userAgentData: undefined, platformHint: undefined, mobileHint: undefined },
     );
-  },
-);
+  });

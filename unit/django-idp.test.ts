@@ -72,7 +72,7 @@ test('a token endpoint that refuses Outlook-family accounts turns exactly those 
 test('npm run doctor walks the journey screen by screen and says which profile entry matched what', { skip }, async () => {
   await idp();
   const result = await runSuite(
-    ['tests/doctor.spec.ts', '--project', 'windows-chrome', '--workers', '1', '--retries', '0', '--reporter', 'list'],
+    ['tests/doctor.spec.ts', '--grep', '@windows-chrome', '--workers', '1', '--retries', '0', '--reporter', 'list'],
     {
       ...settings,
       AUTHMATRIX_DOCTOR: '1',

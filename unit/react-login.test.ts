@@ -115,7 +115,7 @@ test('a screen the profile does not describe stops the cell with its headings, f
   profile.screens.interstitials = [];
   const file = path.join(dir, 'no-interstitial.json');
   writeFileSync(file, JSON.stringify({ ...profile, $schema: undefined }));
-  const result = await runSuite(['tests/matrix.spec.ts', '--project', 'windows-chrome'], settings({ TARGET: file }));
+  const result = await runSuite(['tests/matrix.spec.ts', '--grep', '@windows-chrome'], settings({ TARGET: file }));
   assert.notEqual(result.status, 0);
   assert.match(
     result.output,
@@ -133,10 +133,7 @@ test('a locator that fails with a typed password on the page (mirrored into an a
   const file = path.join(dir, 'wrong-button.json');
   writeFileSync(file, JSON.stringify({ ...profile, $schema: undefined }));
   const started = Date.now();
-  const result = await runSuite(
-    ['tests/matrix.spec.ts', '--project', 'windows-chrome', '--project', 'android-chrome'],
-    settings({ TARGET: file }),
-  );
+  const result = await runSuite(['tests/matrix.spec.ts', '--grep', '@windows-chrome|@android-chrome'], settings({ TARGET: file }));
   assert.notEqual(result.status, 0, 'the cells fail on the missing button');
   assert.match(result.output, /getByRole\('button', \{ name: 'Log on' \}\)/);
   const { findings, files } = scanRun([result.output], passwords, codesSince(started));
@@ -156,7 +153,7 @@ test('a locator that fails with a typed password on the page (mirrored into an a
 test('a run in which every cell is skipped fails, saying it tested nothing; the gate refuses its summary', async () => {
   await idp();
   // The example registers no iOS app: every ios-app cell is skipped.
-  const result = await runSuite(['tests/matrix.spec.ts', '--project', 'ios-app'], settings());
+  const result = await runSuite(['tests/matrix.spec.ts', '--grep', '@ios-app'], settings());
   assert.notEqual(result.status, 0, result.output);
   assert.match(
     result.output,

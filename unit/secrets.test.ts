@@ -72,7 +72,7 @@ test('canary secrets appear in no report, result, trace, screenshot text, log or
 });
 
 test('a run asked for traces stops before any test, saying why', async () => {
-  const { status, output } = await runSuite(['tests/platform-presentation.spec.ts', '--project', 'windows-chrome', '--trace', 'on'], {
+  const { status, output } = await runSuite(['tests/platform-presentation.spec.ts', '--grep', '@windows-chrome', '--trace', 'on'], {
     LAB_PORT: '4772',
     CI: '1',
   });
