@@ -6,7 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig, type Project } from '@playwright/test';
 import { resolveBrowser } from './browsers/browser.ts';
-import { chooseEngine, detectEngines, engineProjectName, type EngineChoice, type ProfileOnEngine } from './browsers/engines.ts';
+import {
+  chooseEngine,
+  detectEngines,
+  engineProjectName,
+  PROFILE_ENGINES_KEY,
+  type EngineChoice,
+  type ProfileEngines,
+} from './browsers/engines.ts';
 import { loadSettingsOrExit, matrixScope, runOutput } from './settings/settings.ts';
 import { resolveTimeoutScale, scaled } from './settings/timeouts.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
@@ -43,24 +50,17 @@ const launchOptions = browser.kind === 'system' ? { executablePath: browser.exec
 // so a run launches at most one browser per engine per worker. A test's profile is its tag
 // (`@windows-chrome`): the tag routes it to its engine's project and names the profile it presents.
 const engines = detectEngines();
-const byEngine = new Map<string, { engine: EngineChoice; profiles: ProfileOnEngine[] }>();
+const byEngine = new Map<string, { engine: EngineChoice; profileEngines: ProfileEngines }>();
 for (const profile of PROFILES) {
   const engine = chooseEngine(profile, engines);
-  const key = engineProjectName(engine);
-  const entry = byEngine.get(key) ?? { engine, profiles: [] };
-  entry.profiles.push({
-    name: profile.name,
-    engine: engine.label,
-    native: engine.native,
-    kind: profile.kind,
-    description: profile.description,
-  });
-  byEngine.set(key, entry);
+  const entry = byEngine.get(engineProjectName(engine)) ?? { engine, profileEngines: {} };
+  entry.profileEngines[profile.name] = engine.label;
+  byEngine.set(engineProjectName(engine), entry);
 }
-const projects: Project[] = [...byEngine].map(([name, { engine, profiles }]) => ({
+const projects: Project[] = [...byEngine].map(([name, { engine, profileEngines }]) => ({
   name,
-  grep: new RegExp(`(^|\\s)@(${profiles.map((profile) => profile.name).join('|')})(\\s|$)`),
-  metadata: { engine: name, profiles: Object.fromEntries(profiles.map((profile) => [profile.name, profile])) },
+  grep: new RegExp(`(^|\\s)@(${Object.keys(profileEngines).join('|')})(\\s|$)`),
+  metadata: { [PROFILE_ENGINES_KEY]: profileEngines },
   use: {
     browserName: engine.browserName,
     ...(engine.channel ? { channel: engine.channel } : {}),

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { classificationOf } from '../evidence/classify.ts';
 import { cellKey, cellOf, type Cell } from '../matrix/cells.ts';
+import { profileEnginesOf } from '../browsers/engines.ts';
 import { recordRedCells } from './cell-history.ts';
 import { PROFILES } from '../matrix/profiles.ts';
 import { renderConsole, renderHtml, renderMarkdown, summarize, type CellResult, type CellStatus } from './matrix-summary.ts';
@@ -208,11 +209,7 @@ export default class MatrixReporter implements Reporter {
     }
     // Each profile and the engine it runs on here (projects are engines; their metadata lists their profiles).
     const engines = (this.#config?.projects ?? [])
-      .flatMap((project) =>
-        Object.values((project.metadata.profiles ?? {}) as Record<string, { name: string; engine: string }>).map(
-          (profile) => `${profile.name}=${profile.engine}`,
-        ),
-      )
+      .flatMap((project) => Object.entries(profileEnginesOf(project.metadata)).map(([profile, engine]) => `${profile}=${engine}`))
       .join(', ');
     const run = this.#run;
     const properties: Record<string, string> = {

@@ -26,7 +26,7 @@ import {
   type Observed,
   type TriageVerdict,
 } from '../matrix/triage.ts';
-import { measureContention, scaleFor, TIMEOUT_SCALE_ENV, TIMEOUT_SCALE_WHY_ENV } from '../settings/timeouts.ts';
+import { decideTimeoutScale, timeoutScaleEnv } from '../settings/timeouts.ts';
 import { runSuite } from './processes.ts';
 
 export interface SummaryCell {
@@ -88,12 +88,7 @@ export type RoundRunner = (planned: readonly Planned[], round: string) => Promis
  * scale is measured once, for every round (TIMEOUT_SCALE, when set, wins as in any run).
  */
 function playwrightRounds(options: TriageOptions): RoundRunner {
-  const inherited = options.env[TIMEOUT_SCALE_ENV] ?? process.env[TIMEOUT_SCALE_ENV];
-  const contention = inherited ? undefined : measureContention();
-  const scale = inherited ?? String(scaleFor(contention ?? { cpuShare: 1 }));
-  const why = contention
-    ? `measured once for triage: CPU share ${contention.cpuShare.toFixed(2)}, load ${contention.loadPerCore.toFixed(2)} per core`
-    : (process.env[TIMEOUT_SCALE_WHY_ENV] ?? 'measured');
+  const timeouts = timeoutScaleEnv(decideTimeoutScale(undefined, { ...process.env, ...options.env }));
   return async (planned, round) => {
     const dir = path.join(options.outputDir, round);
     rmSync(dir, { recursive: true, force: true });
@@ -104,8 +99,7 @@ function playwrightRounds(options: TriageOptions): RoundRunner {
       ...options.env,
       MATRIX_CELLS: file,
       AUTHMATRIX_OUTPUT: dir,
-      [TIMEOUT_SCALE_ENV]: scale,
-      [TIMEOUT_SCALE_WHY_ENV]: why,
+      ...timeouts,
     });
     const outcomes = new Map<string, RerunOutcome>();
     let summary: RunSummary;
@@ -173,6 +167,8 @@ class SignatureTriage {
   }
 
   #flipLabel = (flip: Flip) => `${flip.axis}.${flip.move}`;
+  /** The green first moves run twice more (k = 3). */
+  #repeated: Flip[] = [];
 
   /** Round 1: each first move. The red cell itself is not re-run: the confirming cell shows whether it fails again. */
   round1(): Planned[] {
@@ -193,6 +189,7 @@ class SignatureTriage {
     let budget = this.maxReruns - this.reruns - 1;
     for (const flip of green) {
       if ((budget -= 2) < 0) break;
+      this.#repeated.push(flip);
       for (const copy of [2, 3]) this.#plan(`${this.#flipLabel(flip)}.${copy}`, flip.cell);
     }
     const provisional = judgeFlips(this.red, this.firstMoves, (flip) => this.#observed(this.#flipLabel(flip)));
@@ -208,14 +205,8 @@ class SignatureTriage {
     if (this.#verdict || !this.#confirm) return [];
     const base = { signature: this.signature, cell: cellKey(this.red) };
     if (!this.#judged) {
-      const disagreeing = this.firstMoves.some(
-        (flip) =>
-          this.#observed(this.#flipLabel(flip)) === 'green' &&
-          [2, 3].some(
-            (copy) =>
-              this.#seen.has(`${this.id}.${this.#flipLabel(flip)}.${copy}`) &&
-              this.#observed(`${this.#flipLabel(flip)}.${copy}`) !== 'green',
-          ),
+      const disagreeing = this.#repeated.some((flip) =>
+        [2, 3].some((copy) => this.#observed(`${this.#flipLabel(flip)}.${copy}`) !== 'green'),
       );
       if (disagreeing) {
         this.#verdict = {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { ALLURE_CATEGORY_LABEL, ALLURE_CAUSE_LABEL, classificationLabel, type Category } from '../evidence/classify.ts';
 import { renderVerdict, type TriageVerdict } from '../matrix/triage.ts';
 import { loadSettings, matrixScope } from '../settings/settings.ts';
 import { runValues, signatures, triage, type RunSummary } from './triage-runner.ts';
@@ -59,14 +59,12 @@ function writeAllureResult(dir: string, lines: string[], verdicts: TriageVerdict
 const TRIAGE_HEADING = '**Triage:**';
 
 /**
- * Adds the triage line of its signature to each red cell's Allure description (labels
- * authmatrix.category and authmatrix.cause), replacing a line an earlier triage left. Returns how
- * many results it marked.
+ * Adds the triage line of its signature to each red cell's Allure description (the labels the
+ * evidence fixture gives it), replacing a line an earlier triage left.
  */
-export function describeRedCells(dir: string, verdicts: readonly TriageVerdict[]): number {
-  if (!existsSync(dir)) return 0;
+function describeRedCells(dir: string, verdicts: readonly TriageVerdict[]): void {
+  if (!existsSync(dir)) return;
   const lines = new Map(verdicts.map((verdict) => [verdict.signature, renderVerdict(verdict)]));
-  let marked = 0;
   for (const name of readdirSync(dir).filter((file) => file.endsWith('-result.json'))) {
     const file = path.join(dir, name);
     const result = JSON.parse(readFileSync(file, 'utf8')) as {
@@ -75,18 +73,15 @@ export function describeRedCells(dir: string, verdicts: readonly TriageVerdict[]
       labels?: { name: string; value: string }[];
     };
     const label = (key: string) => result.labels?.find((entry) => entry.name === key)?.value;
-    // The signature as classificationLabel (evidence/classify.ts) writes it.
-    const category = label('authmatrix.category');
+    const category = label(ALLURE_CATEGORY_LABEL) as Category | undefined;
     if (!category || (result.status !== 'failed' && result.status !== 'broken')) continue;
-    const cause = label('authmatrix.cause');
-    const line = lines.get(cause ? `${category} (${cause})` : category);
+    const cause = label(ALLURE_CAUSE_LABEL);
+    const line = lines.get(classificationLabel({ category, ...(cause ? { cause } : {}) }));
     if (!line) continue;
-    const kept = (result.description ?? '').split(`\n\n${TRIAGE_HEADING}`)[0]?.split(TRIAGE_HEADING)[0] ?? '';
+    const kept = (result.description ?? '').split(TRIAGE_HEADING)[0]?.trimEnd() ?? '';
     result.description = `${kept ? `${kept}\n\n` : ''}${TRIAGE_HEADING} ${line}`;
     writeFileSync(file, JSON.stringify(result));
-    marked += 1;
   }
-  return marked;
 }
 
 async function main(): Promise<void> {
@@ -127,4 +122,4 @@ async function main(): Promise<void> {
   process.stdout.write(`authmatrix triage:\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
+await main();

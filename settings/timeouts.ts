@@ -14,7 +14,7 @@ import { availableParallelism, loadavg } from 'node:os';
 
 /** The environment variable that carries the run's scale to its workers. */
 export const TIMEOUT_SCALE_ENV = 'AUTHMATRIX_TIMEOUT_SCALE';
-export const TIMEOUT_SCALE_WHY_ENV = 'AUTHMATRIX_TIMEOUT_SCALE_WHY';
+const TIMEOUT_SCALE_WHY_ENV = 'AUTHMATRIX_TIMEOUT_SCALE_WHY';
 export const MAX_TIMEOUT_SCALE = 5;
 
 export interface TimeoutScale {
@@ -56,18 +56,26 @@ export function scaleFor(contention: { cpuShare: number }): number {
  * measured (inherited through the environment), else measured now and handed to the workers.
  */
 export function resolveTimeoutScale(configured: number | undefined): TimeoutScale {
-  if (configured !== undefined) {
-    process.env[TIMEOUT_SCALE_ENV] = String(configured);
-    return { scale: configured, why: (process.env[TIMEOUT_SCALE_WHY_ENV] = 'TIMEOUT_SCALE') };
-  }
-  const inherited = Number(process.env[TIMEOUT_SCALE_ENV]);
-  if (Number.isFinite(inherited) && inherited >= 1) return { scale: inherited, why: process.env[TIMEOUT_SCALE_WHY_ENV] ?? 'measured' };
+  const decided = decideTimeoutScale(configured);
+  Object.assign(process.env, timeoutScaleEnv(decided));
+  return decided;
+}
+
+/** The scale resolveTimeoutScale would take, without handing it on: for a process that starts runs (triage's rounds). */
+export function decideTimeoutScale(configured: number | undefined, env: NodeJS.ProcessEnv = process.env): TimeoutScale {
+  if (configured !== undefined) return { scale: configured, why: 'TIMEOUT_SCALE' };
+  const inherited = Number(env[TIMEOUT_SCALE_ENV]);
+  if (Number.isFinite(inherited) && inherited >= 1) return { scale: inherited, why: env[TIMEOUT_SCALE_WHY_ENV] ?? 'measured' };
   const contention = measureContention();
-  const scale = scaleFor(contention);
-  process.env[TIMEOUT_SCALE_ENV] = String(scale);
-  process.env[TIMEOUT_SCALE_WHY_ENV] =
-    `measured: CPU share ${contention.cpuShare.toFixed(2)}, load ${contention.loadPerCore.toFixed(2)} per core`;
-  return { scale, why: process.env[TIMEOUT_SCALE_WHY_ENV] };
+  return {
+    scale: scaleFor(contention),
+    why: `measured: CPU share ${contention.cpuShare.toFixed(2)}, load ${contention.loadPerCore.toFixed(2)} per core`,
+  };
+}
+
+/** The environment that hands a scale to the workers, or to the runs a process starts. */
+export function timeoutScaleEnv(scale: TimeoutScale): Record<string, string> {
+  return { [TIMEOUT_SCALE_ENV]: String(scale.scale), [TIMEOUT_SCALE_WHY_ENV]: scale.why };
 }
 
 /** `ms` scaled by the run's timeout scale (1 outside a run). */
