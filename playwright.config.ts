@@ -100,6 +100,8 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
     [CI ? 'dot' : 'list'],
     ['./reporters/matrix-reporter.ts', { outputDir: output.reports, allureResultsDir: output.allureResults }],
     ['allure-playwright', { resultsDir: output.allureResults, detail: false, suiteTitle: true }],
+    // AUTHMATRIX_PHASES=<file>: where the run's time goes, phase by phase (npm run bench reads it).
+    ...(process.env.AUTHMATRIX_PHASES ? [['./reporters/phase-reporter.ts', { outputFile: process.env.AUTHMATRIX_PHASES }] as const] : []),
     // Sharded CI runs add a blob report per shard for `playwright merge-reports`.
     ...(process.env.BLOB_REPORT
       ? [['blob', { outputDir: 'blob-report', fileName: `report-${process.env.BLOB_NAME ?? 'shard'}.zip` }] as const]

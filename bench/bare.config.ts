@@ -8,7 +8,10 @@ export default defineConfig({
   testDir: '.',
   testMatch: 'bare-login.spec.ts',
   outputDir: '../test-results/bench-bare',
-  reporter: [['json', { outputFile: '../reports/bench-bare.json' }]],
+  // The suite's phase reporter (AUTHMATRIX_PHASES) splits each test's time as it does the suite's.
+  reporter: process.env.AUTHMATRIX_PHASES
+    ? [['../reporters/phase-reporter.ts', { outputFile: process.env.AUTHMATRIX_PHASES }]]
+    : [['line']],
   use: {
     trace: 'off',
     ...(browser.kind === 'system' ? { launchOptions: { executablePath: browser.executablePath, args: browser.args } } : {}),

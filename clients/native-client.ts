@@ -27,6 +27,8 @@ export interface NativeClientOptions {
   /** The client's own HTTP, through the cell's network path. */
   fetchImpl: typeof fetch;
   leewaySeconds?: number;
+  /** How long the client waits for the token endpoint's answer before it gives up (already scaled). */
+  tokenRequestTimeoutMs?: number;
   /** Told of the token exchange as it happens, for the evidence. */
   onExchange?: (record: TokenExchangeRecord) => void;
 }
@@ -113,6 +115,7 @@ export async function completeNativeSignIn(
     verifier: pkce.verifier,
     fetchImpl: options.fetchImpl,
     codeReceivedAt,
+    ...(options.tokenRequestTimeoutMs === undefined ? {} : { timeoutMs: options.tokenRequestTimeoutMs }),
   });
   options.onExchange?.(exchange.record);
   if (!exchange.idToken) return nativeOutcome(exchange, undefined);

@@ -78,13 +78,11 @@ interface ExchangeResponse {
  * fetched by Playwright (directly, or through the proxy's CONNECT tunnel, as a browser does for
  * HTTPS). Playwright's own fetch would tunnel plain HTTP too, out of the proxy's sight.
  */
-async function sendAsBrowser(route: Route, proxy: string | undefined, signal: AbortSignal): Promise<ExchangeResponse> {
+async function sendAsBrowser(route: Route, proxy: string | undefined, signal: AbortSignal, timeoutMs: number): Promise<ExchangeResponse> {
   const request = route.request();
   const target = new URL(request.url());
   if (!proxy || target.protocol !== 'http:') {
-    // A browser's fetch waits as long as the server takes: no timeout here either, so a held
-    // request stays pending until the journey gives up (and the context's end stops it).
-    const response = await route.fetch({ timeout: 0 });
+    const response = await route.fetch({ timeout: timeoutMs });
     return { status: response.status(), headers: response.headers(), body: await response.body() };
   }
   const via = new URL(proxy);
@@ -141,8 +139,10 @@ export class EvidenceRecorder {
    * captured at the network layer — the request is fetched here and its response handed to the
    * page — so its status, headers and error body are kept even when the app navigates away the
    * instant it fails. A successful response holds the tokens: only an error body is read.
+   * `timeoutMs` (0: none) is how long the client waits for the answer: past it the request is
+   * given up, the browser's fetch fails, and the exchange is recorded as unanswered (no-response).
    */
-  async watch(page: Page, proxy?: string, entry?: string): Promise<void> {
+  async watch(page: Page, proxy?: string, entry?: string, timeoutMs = 0): Promise<void> {
     page.on('request', (request) => {
       if (request.url().startsWith(this.callbackPrefix)) this.#callbackAt = Date.now();
     });
@@ -158,19 +158,24 @@ export class EvidenceRecorder {
       const pending = { endpoint: base.endpoint, startedAt, codeAgeMs, entry };
       this.#pending.add(pending);
       let response: ExchangeResponse;
+      const signal = timeoutMs > 0 ? AbortSignal.any([this.#inFlight.signal, AbortSignal.timeout(timeoutMs)]) : this.#inFlight.signal;
       try {
-        response = await sendAsBrowser(route, proxy, this.#inFlight.signal);
+        response = await sendAsBrowser(route, proxy, signal, timeoutMs);
       } catch (error) {
         if (this.#inFlight.signal.aborted) return;
         this.#pending.delete(pending);
+        const durationMs = Date.now() - startedAt;
+        // No answer in the client's time: the browser's request is given up, as a held one would be.
+        const gaveUp = timeoutMs > 0 && durationMs >= timeoutMs;
         this.exchanges.push({
           ...base,
           status: 0,
-          error: 'network_error',
-          errorDescription: (error as Error).message.split('\n')[0],
-          durationMs: Date.now() - startedAt,
+          ...(gaveUp
+            ? { errorDescription: `no answer within ${timeoutMs} ms`, pendingMs: durationMs, entry }
+            : { error: 'network_error', errorDescription: (error as Error).message.split('\n')[0] }),
+          durationMs,
         });
-        await route.abort('failed').catch(() => undefined);
+        await route.abort(gaveUp ? 'timedout' : 'failed').catch(() => undefined);
         return;
       }
       this.#pending.delete(pending);

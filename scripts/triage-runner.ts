@@ -26,6 +26,7 @@ import {
   type Observed,
   type TriageVerdict,
 } from '../matrix/triage.ts';
+import { configuredVariable } from '../settings/settings.ts';
 import { decideTimeoutScale, timeoutScaleEnv } from '../settings/timeouts.ts';
 import { runSuite } from './processes.ts';
 
@@ -56,6 +57,13 @@ export interface TriageOptions {
 
 const MAX_RERUNS = 2 * AXIS_NAMES.length + 2;
 
+/**
+ * How long a re-run's client waits for the token endpoint, unless TOKEN_REQUEST_TIMEOUT is set: a
+ * re-run only has to tell a held request (no-response) from an answered one (the lab answers in
+ * well under a second), so a held exchange costs each re-run 3 s rather than the suite's 20.
+ */
+export const RERUN_TOKEN_REQUEST_TIMEOUT_MS = 3_000;
+
 /** The run's red cells, by failure signature. rate_limited depends on what came before a cell, not on its conditions: it is not triaged. */
 export function signatures(summary: RunSummary): Map<string, Cell[]> {
   const groups = new Map<string, Cell[]>();
@@ -68,10 +76,16 @@ export function signatures(summary: RunSummary): Map<string, Cell[]> {
   return groups;
 }
 
-/** One re-run: a cell and the label that keeps it apart from the other re-runs of its round. */
+/**
+ * One re-run: a cell, the label that keeps it apart from the other re-runs of its round, and
+ * whether triage expects it to stay red (most single moves do: only the moves that matter turn a
+ * cell green). An expected-red re-run keeps its worker when it fails, as an unexpected failure
+ * would not (Playwright restarts the worker and its browser after one).
+ */
 export interface Planned {
   label: string;
   cell: Cell;
+  expectRed?: boolean;
 }
 
 /** What a re-run did: its status and, when it failed, its failure signature. */
@@ -89,6 +103,8 @@ export type RoundRunner = (planned: readonly Planned[], round: string) => Promis
  */
 function playwrightRounds(options: TriageOptions): RoundRunner {
   const timeouts = timeoutScaleEnv(decideTimeoutScale(undefined, { ...process.env, ...options.env }));
+  const tokenRequestTimeout =
+    options.env.TOKEN_REQUEST_TIMEOUT ?? configuredVariable('TOKEN_REQUEST_TIMEOUT') ?? String(RERUN_TOKEN_REQUEST_TIMEOUT_MS);
   return async (planned, round) => {
     const dir = path.join(options.outputDir, round);
     rmSync(dir, { recursive: true, force: true });
@@ -99,6 +115,7 @@ function playwrightRounds(options: TriageOptions): RoundRunner {
       ...options.env,
       MATRIX_CELLS: file,
       AUTHMATRIX_OUTPUT: dir,
+      TOKEN_REQUEST_TIMEOUT: tokenRequestTimeout,
       ...timeouts,
     });
     const outcomes = new Map<string, RerunOutcome>();
@@ -157,8 +174,8 @@ class SignatureTriage {
     return this.#verdict;
   }
 
-  #plan(label: string, cell: Cell): void {
-    this.#pending.push({ label: `${this.id}.${label}`, cell });
+  #plan(label: string, cell: Cell, expectRed?: boolean): void {
+    this.#pending.push({ label: `${this.id}.${label}`, cell, ...(expectRed === undefined ? {} : { expectRed }) });
     this.reruns += 1;
   }
 
@@ -172,7 +189,7 @@ class SignatureTriage {
 
   /** Round 1: each first move. The red cell itself is not re-run: the confirming cell shows whether it fails again. */
   round1(): Planned[] {
-    for (const flip of this.firstMoves) this.#plan(this.#flipLabel(flip), flip.cell);
+    for (const flip of this.firstMoves) this.#plan(this.#flipLabel(flip), flip.cell, true);
     return this.#take();
   }
 
@@ -185,16 +202,16 @@ class SignatureTriage {
         flip.move === 'second' &&
         (mattered.has(flip.axis) || (flip.axis === 'profile' && !this.firstMoves.some((move) => move.axis === 'profile'))),
     );
-    for (const flip of seconds) this.#plan(this.#flipLabel(flip), flip.cell);
+    for (const flip of seconds) this.#plan(this.#flipLabel(flip), flip.cell, true);
     let budget = this.maxReruns - this.reruns - 1;
     for (const flip of green) {
       if ((budget -= 2) < 0) break;
       this.#repeated.push(flip);
-      for (const copy of [2, 3]) this.#plan(`${this.#flipLabel(flip)}.${copy}`, flip.cell);
+      for (const copy of [2, 3]) this.#plan(`${this.#flipLabel(flip)}.${copy}`, flip.cell, false);
     }
     const provisional = judgeFlips(this.red, this.firstMoves, (flip) => this.#observed(this.#flipLabel(flip)));
     this.#confirm = confirmationCell(this.red, provisional.independentOf);
-    this.#plan('confirm', this.#confirm);
+    this.#plan('confirm', this.#confirm, true);
     return this.#take();
   }
 
@@ -237,7 +254,7 @@ class SignatureTriage {
       // over the axes the confirming cell moved, to find the values needed together.
       const changes = AXIS_NAMES.filter((axis) => this.#confirm?.[axis] !== this.red[axis]);
       this.#ddmin = { changes, n: 2 };
-      this.#plan('control', this.red);
+      this.#plan('control', this.red, true);
       return changes.length > 1 ? this.#ddminRound() : this.#take();
     }
     if (this.#observed('control') !== 'red') {
@@ -312,7 +329,10 @@ export async function triage(summary: RunSummary, options: TriageOptions & { run
   );
   const run = async (round: number, planned: Planned[]) => {
     log(`triage: round ${round}: ${planned.length} re-runs`);
-    return planned.length ? runRound(planned, `round-${round}`) : new Map<string, RerunOutcome>();
+    // Expected-red re-runs first: a failing journey takes longest (a held exchange waits out its
+    // timeout), and started first it does not leave one worker finishing it while the other idles.
+    const longestFirst = [...planned.filter((one) => one.expectRed), ...planned.filter((one) => !one.expectRed)];
+    return planned.length ? runRound(longestFirst, `round-${round}`) : new Map<string, RerunOutcome>();
   };
   log(`triage: ${groups.length} signature(s)`);
   const first = await run(

@@ -14,8 +14,8 @@ function ordered(tierCells: Cell[]): Cell[] {
 }
 const scope = matrixScope(settings);
 // MATRIX_CELLS (triage's re-runs) names the cells, each with a label that keeps repeated cells apart.
-const cells: { cell: Cell; title: string }[] =
-  settings.matrixCells?.map(({ cell, label }) => ({ cell, title: `${cellTitle(cell)} [${label}]` })) ??
+const cells: { cell: Cell; title: string; expectRed?: boolean }[] =
+  settings.matrixCells?.map(({ cell, label, expectRed }) => ({ cell, title: `${cellTitle(cell)} [${label}]`, expectRed })) ??
   ordered(cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints, scope.fixedAxes)).map((cell) => ({
     cell,
     title: cellTitle(cell),
@@ -43,9 +43,11 @@ test.describe('sign-in matrix', () => {
     test.describe(() => {
       test.describe.configure({ mode: 'default' });
 
-      for (const { cell, title } of batch) {
+      for (const { cell, title, expectRed } of batch) {
         test.describe(() => {
           test.use(cellOptions(cell));
+          // A re-run triage expects red is an expected failure: Playwright keeps its worker and browser.
+          test.fail(expectRed === true, 'triage expects this re-run to stay red');
 
           test(
             title,

@@ -12,6 +12,7 @@ test('defaults: the lab, the pairwise tier, evidence on failure', () => {
   assert.equal(settings.evidence, 'on-failure');
   assert.equal(settings.labPort, 4700);
   assert.deepEqual(settings.networkPaths, []);
+  assert.equal(settings.tokenRequestTimeoutMs, 20_000);
 });
 
 test('every bad variable is named in one error, with the value seen and the form expected', () => {
@@ -23,6 +24,7 @@ test('every bad variable is named in one error, with the value seen and the form
         LAB_PORT: '80',
         PW_WS_ENDPOINT: 'http://x',
         NETWORK_PATHS: 'vpn=nope,Bad=http://h:1',
+        TOKEN_REQUEST_TIMEOUT: '5s',
       }),
     (error: unknown) => {
       assert.ok(error instanceof SettingsError);
@@ -34,6 +36,7 @@ test('every bad variable is named in one error, with the value seen and the form
       assert.match(text, /PW_WS_ENDPOINT="http:\/\/x" must be a ws:\/\//);
       assert.match(text, /NETWORK_PATHS entry "vpn" has proxy URL "nope"/);
       assert.match(text, /NETWORK_PATHS entry "Bad=http:\/\/h:1" must be name=http:\/\/host:port/);
+      assert.match(text, /TOKEN_REQUEST_TIMEOUT="5s" must be a whole number from 1000 to 600000 \(milliseconds a client waits/);
       assert.match(text, /see \.env\.example/);
       return true;
     },
