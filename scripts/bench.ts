@@ -160,6 +160,7 @@ async function main(): Promise<void> {
   let pairwiseRun: { seconds: number; peakMiB: number; code: number | null };
   const minimal: MinimalTimes[] = [];
   const minimalEdgeWest: number[] = [];
+  const minimalConcurrent: number[] = [];
   const protocol: number[] = [];
   let labRssMiB: number;
   try {
@@ -189,6 +190,17 @@ async function main(): Promise<void> {
     await minimalLogin(browser, admin, description.urls.app, description.urls.entryPoints['edge-west']);
     for (let i = 0; i < JOURNEYS; i += 1)
       minimalEdgeWest.push((await minimalLogin(browser, admin, description.urls.app, description.urls.entryPoints['edge-west'])).totalMs);
+    // Two at once, each in its own browser as two workers' are: what one journey costs when the
+    // run's workers share the machine's cores.
+    const second = await chromium.launch(choice.kind === 'system' ? { executablePath: choice.executablePath, args: choice.args } : {});
+    await Promise.all([minimalLogin(browser, admin, description.urls.app), minimalLogin(second, admin, description.urls.app)]);
+    for (let i = 0; i < Math.ceil(JOURNEYS / 2); i += 1)
+      minimalConcurrent.push(
+        ...(await Promise.all([minimalLogin(browser, admin, description.urls.app), minimalLogin(second, admin, description.urls.app)])).map(
+          (times) => times.totalMs,
+        ),
+      );
+    await second.close();
     await browser.close();
 
     const codes = new CodeReader({ email: admin, sms: admin });
@@ -260,6 +272,9 @@ async function main(): Promise<void> {
   const pairwiseCells = pairwise.tests.flatMap((test) => (test.cell ? [test.cell] : []));
   const idealMs = idealWallMs(pairwiseCells, floor, pairwise.workers);
   const pairwiseMs = pairwiseRun.seconds * 1000;
+  // The same ideal with each journey at its speed two at a time: the floor of this machine's cores.
+  const concurrentMedian = median(minimalConcurrent);
+  const concurrentFloorMs = idealMs * (concurrentMedian / minimalMedian);
 
   // The full tier: one machine, and each nightly engine job on N shards, from the pairwise run's per-cell times.
   const cost = cellCostModel(pairwise.tests);
@@ -284,6 +299,7 @@ async function main(): Promise<void> {
     bareTestOverMinimal: bareMedian / minimalMedian,
     suiteOverProtocol: suiteMedian / median(protocol),
     pairwiseOverIdeal: pairwiseMs / idealMs,
+    pairwiseOverConcurrentFloor: pairwiseMs / concurrentFloorMs,
   };
   const met = {
     suiteOverMinimal: ratios.suiteOverMinimal <= TARGETS.suiteOverMinimal,
@@ -309,6 +325,7 @@ async function main(): Promise<void> {
       ),
     },
     minimalEdgeWestJourneyMs: { median: floor.minimalEdgeWestMs },
+    minimalTwoAtOnceJourneyMs: { median: concurrentMedian, p95: quantile(minimalConcurrent, 0.95) },
     bareTestJourneyMs: {
       median: bareMedian,
       p95: quantile(
@@ -324,6 +341,7 @@ async function main(): Promise<void> {
       cells: pairwiseCells.length,
       workers: pairwise.workers,
       idealSeconds: idealMs / 1000,
+      twoAtOnceFloorSeconds: concurrentFloorMs / 1000,
       phasesMs: Object.fromEntries(PHASES.map((phase) => [phase, Math.round(pairwise.phases[phase])])),
     },
     full: {
@@ -374,6 +392,7 @@ async function main(): Promise<void> {
     `| minimal login as a bare Playwright test | ${ms(bareMedian)} | ${ms(result.bareTestJourneyMs.p95)} |`,
     `| minimal script | ${ms(minimalMedian)} | ${ms(result.minimalJourneyMs.p95)} |`,
     `| minimal script through edge-west (200 ms a request, by design) | ${ms(floor.minimalEdgeWestMs)} | |`,
+    `| minimal script, two at once in two browsers | ${ms(concurrentMedian)} | ${ms(result.minimalTwoAtOnceJourneyMs.p95)} |`,
     `| protocol-only login (no browser) | ${ms(result.protocolJourneyMs.median)} | ${ms(result.protocolJourneyMs.p95)} |`,
     '',
     `Suite / bare Playwright test: ${ratios.suiteOverBareTest.toFixed(2)} (what the suite adds); bare test / script: ${ratios.bareTestOverMinimal.toFixed(2)} (what Playwright Test adds); suite / protocol: ${ratios.suiteOverProtocol.toFixed(2)}.`,
@@ -387,7 +406,7 @@ async function main(): Promise<void> {
     '',
     `## Pairwise tier: where the time goes`,
     '',
-    `${pairwiseCells.length} cells on ${pairwise.workers} workers: ${seconds(pairwiseMs)} wall (exit ${pairwiseRun.code}); ideal ${seconds(idealMs)} — each cell at the minimal script's ${ms(minimalMedian)}, ${ms(floor.minimalEdgeWestMs)} on edge-west, twice for cookies cleared mid-flow, packed on ${pairwise.workers} workers without a gap. Worker-seconds by phase (they add up to workers × wall, ${seconds(slotTotal)}):`,
+    `${pairwiseCells.length} cells on ${pairwise.workers} workers: ${seconds(pairwiseMs)} wall (exit ${pairwiseRun.code}); ideal ${seconds(idealMs)} — each cell at the minimal script's ${ms(minimalMedian)}, ${ms(floor.minimalEdgeWestMs)} on edge-west, twice for cookies cleared mid-flow, packed on ${pairwise.workers} workers without a gap. With each journey at the script's speed two at a time (${ms(concurrentMedian)}: the machine's cores shared as the workers share them), the floor is ${seconds(concurrentFloorMs)}, and the run is ${ratios.pairwiseOverConcurrentFloor.toFixed(2)}× that. Worker-seconds by phase (they add up to workers × wall, ${seconds(slotTotal)}):`,
     '',
     table(
       ['phase', 'worker-seconds', 'share', 'per cell'],
