@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig, type Project } from '@playwright/test';
-import { resolveBrowser } from './browsers/browser.ts';
+import { launchOptionsFor, resolveBrowser } from './browsers/browser.ts';
 import {
   chooseEngine,
   detectEngines,
@@ -44,7 +44,7 @@ process.env.AUTHMATRIX_RUN_ID ??= randomBytes(8).toString('hex');
 // of every secret the run knows before any reporter sees it.
 
 const browser = resolveBrowser({ browserExecutable: settings.browserExecutable });
-const launchOptions = browser.kind === 'system' ? { executablePath: browser.executablePath, args: browser.args } : {};
+const launchOptions = launchOptionsFor(browser);
 
 // One project per engine: the profiles that run on one engine share its workers and their browser,
 // so a run launches at most one browser per engine per worker. A test's profile is its tag

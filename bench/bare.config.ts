@@ -1,6 +1,6 @@
 /** Playwright config of the benchmark's bare login: the suite's browser choice, nothing else. */
 import { defineConfig } from '@playwright/test';
-import { resolveBrowser } from '../browsers/browser.ts';
+import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
 
 const browser = resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE });
 
@@ -14,6 +14,6 @@ export default defineConfig({
     : [['line']],
   use: {
     trace: 'off',
-    ...(browser.kind === 'system' ? { launchOptions: { executablePath: browser.executablePath, args: browser.args } } : {}),
+    launchOptions: launchOptionsFor(browser),
   },
 });

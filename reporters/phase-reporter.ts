@@ -10,12 +10,8 @@ import path from 'node:path';
 import type { FullConfig, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { cellOf, type Cell } from '../matrix/cells.ts';
 
-export const PHASES = [
-  'runner start: config, lab, global setup',
-  'worker start',
-  'browser launch',
-  'context and page',
-  'suite fixtures: account, conditions, evidence',
+/** The journey's own phases: its screens, the page loads between them, the exchange, a second journey. */
+export const JOURNEY_PHASES = [
   'open the app',
   'start signing in',
   'email screen',
@@ -24,6 +20,15 @@ export const PHASES = [
   'between screens: page loads',
   'redirect, token exchange, signed-in app',
   'second journey (cleared mid-flow)',
+] as const;
+
+export const PHASES = [
+  'runner start: config, lab, global setup',
+  'worker start',
+  'browser launch',
+  'context and page',
+  'suite fixtures: account, conditions, evidence',
+  ...JOURNEY_PHASES,
   'test body: cookies, clock, check',
   'teardown',
   'dispatch between tests',

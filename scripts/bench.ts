@@ -13,14 +13,14 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
-import { resolveBrowser } from '../browsers/browser.ts';
+import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
 import { LabAdminClient } from '../targets/lab-admin.ts';
 import { protocolLogin } from '../clients/protocol-login.ts';
 import { generateAccount } from '../accounts/accounts.ts';
 import { CodeReader } from '../accounts/codes.ts';
 import { signInMinimally } from '../bench/minimal-login.ts';
 import { runSuite, startLabProcess } from './processes.ts';
-import { PHASES, type Phase, type PhaseReport } from '../reporters/phase-reporter.ts';
+import { JOURNEY_PHASES, PHASES, type Phase, type PhaseReport } from '../reporters/phase-reporter.ts';
 import { cellsFor } from '../matrix/cells.ts';
 import { profileNamed } from '../matrix/profiles.ts';
 import { chooseEngine, engineProjectName } from '../browsers/engines.ts';
@@ -112,20 +112,32 @@ async function minimalLogin(browser: Browser, admin: LabAdminClient, app: string
 
 const readPhases = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as PhaseReport;
 
-/** Per-journey medians of a phase group over a run's tests, the first (worker start, browser launch) left out. */
+/** Per-journey median of a phase group over a run's warm journeys. */
 function phaseMedian(report: PhaseReport, phases: readonly Phase[]): number {
-  return median(report.tests.slice(1).map((test) => phases.reduce((sum, phase) => sum + (test.phases[phase] ?? 0), 0)));
+  return median(warmJourneys(report).map((test) => phases.reduce((sum, phase) => sum + (test.phases[phase] ?? 0), 0)));
 }
 
-const JOURNEY_PHASES: readonly Phase[] = [
-  'open the app',
-  'start signing in',
-  'email screen',
-  'password screen',
-  'second-factor screen',
-  'between screens: page loads',
-  'redirect, token exchange, signed-in app',
-  'second journey (cleared mid-flow)',
+/** A run's journeys, the first (worker start, browser launch) left out, as the script's warm-up login is. */
+const warmJourneys = (report: PhaseReport) => report.tests.slice(1);
+
+/** Median and 95th percentile. */
+const spread = (values: number[]) => ({ median: median(values), p95: quantile(values, 0.95) });
+
+/** The items of one login, as the script times them and as the phases of a Playwright test split them. */
+const ITEMS: { item: string; minimal: (times: MinimalTimes) => number; phases: readonly Phase[] }[] = [
+  {
+    item: 'account (lab admin API) and suite fixtures',
+    minimal: (times) => times.accountMs,
+    phases: ['suite fixtures: account, conditions, evidence'],
+  },
+  { item: 'context and page', minimal: (times) => times.contextMs, phases: ['context and page'] },
+  { item: 'the journey: screens, redirect, exchange, signed-in app', minimal: (times) => times.journeyMs, phases: JOURNEY_PHASES },
+  {
+    item: 'test body outside the journey (in the bare test: the account and the journey)',
+    minimal: () => 0,
+    phases: ['test body: cookies, clock, check'],
+  },
+  { item: 'teardown: evidence, context close', minimal: (times) => times.closeMs, phases: ['teardown'] },
 ];
 
 async function runPlaywright(
@@ -182,24 +194,21 @@ async function main(): Promise<void> {
     bare = readPhases(BARE_PHASES);
     if (bareRun.code !== 0 || bare.tests.length < 2) throw new Error(`the bare Playwright Test login failed (exit ${bareRun.code})`);
 
-    const choice = resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE });
-    const browser = await chromium.launch(choice.kind === 'system' ? { executablePath: choice.executablePath, args: choice.args } : {});
+    const launchOptions = launchOptionsFor(resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE }));
+    const browser = await chromium.launch(launchOptions);
+    const login = (on: Browser, proxy?: string) => minimalLogin(on, admin, description.urls.app, proxy);
+    const edgeWest = description.urls.entryPoints['edge-west'];
     // The first login of each kind warms the browser up and is dropped, as the runs' first journeys are.
-    await minimalLogin(browser, admin, description.urls.app);
-    for (let i = 0; i < JOURNEYS; i += 1) minimal.push(await minimalLogin(browser, admin, description.urls.app));
-    await minimalLogin(browser, admin, description.urls.app, description.urls.entryPoints['edge-west']);
-    for (let i = 0; i < JOURNEYS; i += 1)
-      minimalEdgeWest.push((await minimalLogin(browser, admin, description.urls.app, description.urls.entryPoints['edge-west'])).totalMs);
+    await login(browser);
+    for (let i = 0; i < JOURNEYS; i += 1) minimal.push(await login(browser));
+    await login(browser, edgeWest);
+    for (let i = 0; i < JOURNEYS; i += 1) minimalEdgeWest.push((await login(browser, edgeWest)).totalMs);
     // Two at once, each in its own browser as two workers' are: what one journey costs when the
     // run's workers share the machine's cores.
-    const second = await chromium.launch(choice.kind === 'system' ? { executablePath: choice.executablePath, args: choice.args } : {});
-    await Promise.all([minimalLogin(browser, admin, description.urls.app), minimalLogin(second, admin, description.urls.app)]);
-    for (let i = 0; i < Math.ceil(JOURNEYS / 2); i += 1)
-      minimalConcurrent.push(
-        ...(await Promise.all([minimalLogin(browser, admin, description.urls.app), minimalLogin(second, admin, description.urls.app)])).map(
-          (times) => times.totalMs,
-        ),
-      );
+    const second = await chromium.launch(launchOptions);
+    const twoAtOnce = () => Promise.all([login(browser), login(second)]);
+    await twoAtOnce();
+    for (let i = 0; i < Math.ceil(JOURNEYS / 2); i += 1) minimalConcurrent.push(...(await twoAtOnce()).map((times) => times.totalMs));
     await second.close();
     await browser.close();
 
@@ -230,42 +239,17 @@ async function main(): Promise<void> {
   }
 
   // Per journey, item by item: the plain script, the bare Playwright test, the suite.
-  const m = (pick: (times: MinimalTimes) => number) => median(minimal.map(pick));
-  const minimalMedian = m((times) => times.totalMs);
-  const suiteMedian = median(suite.tests.slice(1).map((test) => test.durationMs));
-  const bareMedian = median(bare.tests.slice(1).map((test) => test.durationMs));
-  const items = [
-    {
-      item: 'account (lab admin API) and suite fixtures',
-      minimal: m((times) => times.accountMs),
-      bare: phaseMedian(bare, ['suite fixtures: account, conditions, evidence']),
-      suite: phaseMedian(suite, ['suite fixtures: account, conditions, evidence']),
-    },
-    {
-      item: 'context and page',
-      minimal: m((times) => times.contextMs),
-      bare: phaseMedian(bare, ['context and page']),
-      suite: phaseMedian(suite, ['context and page']),
-    },
-    {
-      item: 'the journey: screens, redirect, exchange, signed-in app',
-      minimal: m((times) => times.journeyMs),
-      bare: phaseMedian(bare, JOURNEY_PHASES),
-      suite: phaseMedian(suite, JOURNEY_PHASES),
-    },
-    {
-      item: 'test body outside the journey (in the bare test: the account and the journey)',
-      minimal: 0,
-      bare: phaseMedian(bare, ['test body: cookies, clock, check']),
-      suite: phaseMedian(suite, ['test body: cookies, clock, check']),
-    },
-    {
-      item: 'teardown: evidence, context close',
-      minimal: m((times) => times.closeMs),
-      bare: phaseMedian(bare, ['teardown']),
-      suite: phaseMedian(suite, ['teardown']),
-    },
-  ];
+  const journeyMs = (report: PhaseReport) => spread(warmJourneys(report).map((test) => test.durationMs));
+  const suiteJourneyMs = journeyMs(suite);
+  const bareTestJourneyMs = journeyMs(bare);
+  const minimalJourneyMs = spread(minimal.map((times) => times.totalMs));
+  const [suiteMedian, bareMedian, minimalMedian] = [suiteJourneyMs.median, bareTestJourneyMs.median, minimalJourneyMs.median];
+  const items = ITEMS.map(({ item, minimal: pick, phases }) => ({
+    item,
+    minimal: median(minimal.map(pick)),
+    bare: phaseMedian(bare, phases),
+    suite: phaseMedian(suite, phases),
+  }));
 
   // The pairwise tier against its ideal: every cell at the minimal script's speed, modelled latency counted in.
   const floor = { minimalMs: minimalMedian, minimalEdgeWestMs: median(minimalEdgeWest) };
@@ -310,30 +294,12 @@ async function main(): Promise<void> {
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     journeys: JOURNEYS,
     labReadyMs: { median: median(starts), runs: starts.map(Math.round) },
-    suiteJourneyMs: {
-      median: suiteMedian,
-      p95: quantile(
-        suite.tests.slice(1).map((test) => test.durationMs),
-        0.95,
-      ),
-    },
-    minimalJourneyMs: {
-      median: minimalMedian,
-      p95: quantile(
-        minimal.map((times) => times.totalMs),
-        0.95,
-      ),
-    },
+    suiteJourneyMs,
+    minimalJourneyMs,
     minimalEdgeWestJourneyMs: { median: floor.minimalEdgeWestMs },
-    minimalTwoAtOnceJourneyMs: { median: concurrentMedian, p95: quantile(minimalConcurrent, 0.95) },
-    bareTestJourneyMs: {
-      median: bareMedian,
-      p95: quantile(
-        bare.tests.slice(1).map((test) => test.durationMs),
-        0.95,
-      ),
-    },
-    protocolJourneyMs: { median: median(protocol), p95: quantile(protocol, 0.95) },
+    minimalTwoAtOnceJourneyMs: spread(minimalConcurrent),
+    bareTestJourneyMs,
+    protocolJourneyMs: spread(protocol),
     items: items.map((row) => ({ ...row, minimal: Math.round(row.minimal), bare: Math.round(row.bare), suite: Math.round(row.suite) })),
     pairwise: {
       seconds: pairwiseRun.seconds,

@@ -26,7 +26,7 @@ import {
   type Observed,
   type TriageVerdict,
 } from '../matrix/triage.ts';
-import { configuredVariable } from '../settings/settings.ts';
+import { configuredVariable, type ListedCell } from '../settings/settings.ts';
 import { decideTimeoutScale, timeoutScaleEnv } from '../settings/timeouts.ts';
 import { runSuite } from './processes.ts';
 
@@ -77,16 +77,11 @@ export function signatures(summary: RunSummary): Map<string, Cell[]> {
 }
 
 /**
- * One re-run: a cell, the label that keeps it apart from the other re-runs of its round, and
- * whether triage expects it to stay red (most single moves do: only the moves that matter turn a
- * cell green). An expected-red re-run keeps its worker when it fails, as an unexpected failure
- * would not (Playwright restarts the worker and its browser after one).
+ * One re-run: a cell of a listed run (MATRIX_CELLS), with the label that keeps it apart from the
+ * other re-runs of its round and whether triage expects it to stay red (most single moves do: only
+ * the moves that matter turn a cell green).
  */
-export interface Planned {
-  label: string;
-  cell: Cell;
-  expectRed?: boolean;
-}
+export type Planned = ListedCell;
 
 /** What a re-run did: its status and, when it failed, its failure signature. */
 export interface RerunOutcome {

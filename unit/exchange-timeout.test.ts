@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { chromium, type Browser } from '@playwright/test';
-import { resolveBrowser } from '../browsers/browser.ts';
+import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
 import { classify } from '../evidence/classify.ts';
 import { EvidenceRecorder } from '../evidence/evidence.ts';
 
@@ -31,8 +31,7 @@ async function withApp(
     res.end(PAGE);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const choice = resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE });
-  const browser = await chromium.launch(choice.kind === 'system' ? { executablePath: choice.executablePath, args: choice.args } : {});
+  const browser = await chromium.launch(launchOptionsFor(resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE })));
   try {
     await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, browser);
   } finally {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadSettings, parseSettings, SettingsError } from '../settings/settings.ts';
+import { configuredVariable, loadSettings, parseSettings, SettingsError } from '../settings/settings.ts';
 
 test('defaults: the lab, the pairwise tier, evidence on failure', () => {
   const settings = parseSettings({});
@@ -112,5 +112,23 @@ test('a shell variable overrides the .env value', () => {
   } finally {
     if (saved === undefined) delete process.env.MATRIX;
     else process.env.MATRIX = saved;
+  }
+});
+
+test('a variable as the user set it: the shell over .env, empty as unset (triage keeps a set TOKEN_REQUEST_TIMEOUT)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'authmatrix-env-'));
+  const file = path.join(dir, '.env');
+  writeFileSync(file, 'TOKEN_REQUEST_TIMEOUT=9000\nEVIDENCE=\n');
+  const saved = process.env.TOKEN_REQUEST_TIMEOUT;
+  try {
+    delete process.env.TOKEN_REQUEST_TIMEOUT;
+    assert.equal(configuredVariable('TOKEN_REQUEST_TIMEOUT', file), '9000');
+    assert.equal(configuredVariable('EVIDENCE', file), undefined);
+    assert.equal(configuredVariable('TOKEN_REQUEST_TIMEOUT', path.join(dir, 'none')), undefined);
+    process.env.TOKEN_REQUEST_TIMEOUT = '4000';
+    assert.equal(configuredVariable('TOKEN_REQUEST_TIMEOUT', file), '4000');
+  } finally {
+    if (saved === undefined) delete process.env.TOKEN_REQUEST_TIMEOUT;
+    else process.env.TOKEN_REQUEST_TIMEOUT = saved;
   }
 });
