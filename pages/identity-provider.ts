@@ -194,11 +194,12 @@ export class IdentityProviderScreens {
   }
 
   /**
-   * The next thing to act on, or 'done'; a page nobody described stops the run with what it shows.
-   * A screen counts once two looks in a row agree: a page caught mid-navigation or half-rendered
-   * (the old form gone, the new one not yet complete) is not acted on.
+   * The screen showing once two looks in a row agree, or 'done' once `done()` says so; undefined
+   * when nothing the profile describes settles within `timeout` (the expect timeout by default).
+   * A page caught mid-navigation or half-rendered (the old form gone, the new one not yet
+   * complete) is not taken for a screen.
    */
-  async #next(done: () => Promise<boolean>): Promise<ProviderScreen | 'done'> {
+  async settledScreen(done: () => Promise<boolean>, timeout?: number): Promise<ProviderScreen | 'done' | undefined> {
     let found: ProviderScreen | 'done' | undefined;
     let previous: string | undefined;
     try {
@@ -212,13 +213,20 @@ export class IdentityProviderScreens {
             previous = key;
             return settled;
           },
-          { message: 'a screen the target profile describes', intervals: [0, 25, 50, 100] },
+          { message: 'a screen the target profile describes', intervals: [0, 25, 50, 100], ...(timeout === undefined ? {} : { timeout }) },
         )
         .toBe(true);
     } catch {
-      throw new LoginStepError('unknown-screen', undefined, await this.#unknownScreenMessage());
+      return undefined;
     }
-    return found ?? 'done';
+    return found;
+  }
+
+  /** The next thing to act on, or 'done'; a page nobody described stops the run with what it shows. */
+  async #next(done: () => Promise<boolean>): Promise<ProviderScreen | 'done'> {
+    const found = await this.settledScreen(done);
+    if (found === undefined) throw new LoginStepError('unknown-screen', undefined, await this.#unknownScreenMessage());
+    return found;
   }
 
   #where(): string {

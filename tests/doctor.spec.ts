@@ -100,19 +100,9 @@ test(
     await journey.landing.startLogin();
 
     for (let n = 1; n <= MAX_SCREENS; n += 1) {
-      let screen: Awaited<ReturnType<typeof provider.recognise>>;
-      let landed = false;
-      await expect
-        .poll(
-          async () => {
-            landed = (await journey.home.isShown()) || (await journey.error.isShown());
-            screen = landed ? undefined : await provider.recognise();
-            return landed || screen !== undefined;
-          },
-          { message: 'a screen the profile describes', timeout: 15_000, intervals: [0, 50, 100, 250] },
-        )
-        .toBe(true)
-        .catch(() => undefined);
+      const found = await provider.settledScreen(async () => (await journey.home.isShown()) || (await journey.error.isShown()), 15_000);
+      const landed = found === 'done';
+      const screen = found === 'done' ? undefined : found;
       const seen = await provider.describe();
       const shot = path.join(DOCTOR_DIR, `screen-${n}.png`);
       await page.screenshot({ path: shot, mask: [page.locator('input')], animations: 'disabled' });
@@ -141,6 +131,7 @@ test(
             ? `signed in as ${outcome.email ?? 'an account the page does not name'}, plan ${outcome.plan ?? 'not shown'}`
             : `the app's error page: ${outcome.details.errorCode ?? 'no code'}: ${outcome.details.message}`,
         );
+        expect(outcome.kind, "the walk to end signed in, not on the app's error page").toBe('signed-in');
         return;
       }
       if (!screen) throw new Error(`screen ${n} at ${seen.url} matches nothing the profile describes: see the lines above and ${shot}`);
