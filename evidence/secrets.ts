@@ -1,7 +1,7 @@
 /**
  * One redactor of every secret a test process knows: account passwords and TOTP secrets, one-time
- * codes it read or computed, bearer tokens from the settings, and anything shaped like a token or
- * a secret URL parameter. Whatever a worker sends to the runner — step titles (Playwright titles a
+ * codes it read or computed, bearer tokens from the settings, and anything shaped like a token, a
+ * secret URL parameter or a cookie or authorization header line (as a call log prints a request). Whatever a worker sends to the runner — step titles (Playwright titles a
  * fill "Fill \"<value>\""), errors with their call logs and the page snapshots matchers attach,
  * console output, attachments and the files they point at — passes through it first, so no
  * report, console or artifact can hold a secret, whichever Playwright action typed it.
@@ -13,6 +13,8 @@ const REDACTED = '[redacted]';
 const MIN_SECRET_LENGTH = 4;
 const JWT = /eyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]*/g;
 const SECRET_PARAMS = /\b(code|code_verifier|access_token|id_token|refresh_token|password|state|nonce|client_secret)=([^&\s"']+)/gi;
+/** A header line as Playwright's call logs print a request's or response's headers. */
+const SECRET_HEADER_LINES = /^(\s*(?:cookie|set-cookie|authorization|proxy-authorization):\s*)\S.*$/gim;
 const TEXT_TYPES = /^(text\/|application\/(json|xml|x-ndjson|javascript)|image\/svg)/;
 
 function escapeRegExp(text: string): string {
@@ -45,7 +47,7 @@ export class SecretRedactor {
 
   scrub(text: string): string {
     const known = this.#pattern ? text.replace(this.#pattern, REDACTED) : text;
-    return known.replace(JWT, '[redacted-jwt]').replace(SECRET_PARAMS, `$1=${REDACTED}`);
+    return known.replace(JWT, '[redacted-jwt]').replace(SECRET_PARAMS, `$1=${REDACTED}`).replace(SECRET_HEADER_LINES, `$1${REDACTED}`);
   }
 
   /** A copy of `value` with every string scrubbed; keys that name a secret lose their value. */

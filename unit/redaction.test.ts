@@ -22,6 +22,14 @@ test('known secrets, tokens and secret parameters are scrubbed from text; short 
     redactor.scrub('GET /callback?code=AbCdEf0123456789xyz&state=s1 with eyJhbGciOi.eyJzdWIiOiJ4.sig'),
     'GET /callback?code=[redacted]&state=[redacted] with [redacted-jwt]',
   );
+  assert.equal(
+    redactor.scrub(
+      'route.fetch: Timeout\nCall log:\n  → POST http://idp/token\n    cookie: _session=S-N8gE; _session.sig=arWF\n    Authorization: Basic c3BhOnNlY3JldA==\n  ← 200 OK\n    set-cookie: sid=abc; Path=/\n    content-type: application/json',
+    ),
+    'route.fetch: Timeout\nCall log:\n  → POST http://idp/token\n    cookie: [redacted]\n    Authorization: [redacted]\n  ← 200 OK\n    set-cookie: [redacted]\n    content-type: application/json',
+    'cookie and authorization header lines in a call log',
+  );
+  assert.equal(redactor.scrub('the state cookie: it was missing'), 'the state cookie: it was missing', 'prose is left alone');
 });
 
 test('a message to the runner is scrubbed throughout: strings, inline text attachments and attached text files', (t) => {
