@@ -39,6 +39,18 @@ export function cellAnnotation(cell: Cell): { type: string; description: string 
   return { type: CELL_ANNOTATION, description: JSON.stringify(cell) };
 }
 
+/** The annotation that carries a listed cell's label (MATRIX_CELLS: triage's re-runs, the bench's repeats). */
+export const LISTED_ANNOTATION = 'authmatrix.listed';
+
+export function listedAnnotation(label: string): { type: string; description: string } {
+  return { type: LISTED_ANNOTATION, description: label };
+}
+
+/** A listed cell's label, from its test's annotations; undefined for a cell of a tier. */
+export function listedLabelOf(annotations: readonly { type: string; description?: string | undefined }[]): string | undefined {
+  return annotations.find((annotation) => annotation.type === LISTED_ANNOTATION)?.description;
+}
+
 /** The cell a test stands for, from its annotations; undefined for a test that is not a cell. */
 export function cellOf(annotations: readonly { type: string; description?: string | undefined }[]): Cell | undefined {
   const description = annotations.find((annotation) => annotation.type === CELL_ANNOTATION)?.description;

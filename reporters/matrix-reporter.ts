@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { classificationOf } from '../evidence/classify.ts';
-import { cellKey, cellOf, type Cell } from '../matrix/cells.ts';
+import { cellKey, cellOf, listedLabelOf, type Cell } from '../matrix/cells.ts';
 import { profileEnginesOf } from '../browsers/engines.ts';
 import { recordRedCells } from './cell-history.ts';
 import { PROFILES } from '../matrix/profiles.ts';
@@ -125,6 +125,7 @@ export default class MatrixReporter implements Reporter {
       title: test.title,
       project: test.parent.project()?.name ?? '',
       axes: cellOf(test.annotations),
+      label: listedLabelOf(test.annotations),
       status,
       classification:
         failedMessage !== undefined && last

@@ -14,6 +14,8 @@ export interface CellResult {
   project: string;
   /** The matrix cell this result stands for; undefined for a test that is not a cell. */
   axes: Cell | undefined;
+  /** A listed cell's label (MATRIX_CELLS), which keeps repeats of one cell apart. */
+  label?: string | undefined;
   status: CellStatus;
   classification?: Classification | undefined;
   /** Classifications of failed attempts before a pass on retry. */

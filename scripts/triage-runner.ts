@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { classificationLabel, type Classification } from '../evidence/classify.ts';
+import { classificationLabel } from '../evidence/classify.ts';
 import { axes, AXIS_NAMES, type AxisName } from '../matrix/axes.ts';
 import { cellKey, type Cell } from '../matrix/cells.ts';
 import { satisfiesConstraints } from '../matrix/constraints.ts';
@@ -28,14 +28,11 @@ import {
 } from '../matrix/triage.ts';
 import { configuredVariable, type ListedCell } from '../settings/settings.ts';
 import { decideTimeoutScale, timeoutScaleEnv } from '../settings/timeouts.ts';
+import type { CellResult } from '../reporters/matrix-summary.ts';
 import { runSuite } from './processes.ts';
 
-export interface SummaryCell {
-  title: string;
-  status: string;
-  axes?: Cell;
-  classification?: Classification;
-}
+/** A cell of the matrix summary (reports/matrix-summary.json), as triage reads it back. */
+export type SummaryCell = Pick<CellResult, 'title' | 'status' | 'axes' | 'classification' | 'label'>;
 
 export interface RunSummary {
   run: { tier: string; faults: string[]; runId?: string; fixedAxes?: Record<string, string> };
@@ -121,9 +118,8 @@ function playwrightRounds(options: TriageOptions): RoundRunner {
       return outcomes;
     }
     for (const cell of summary.cells) {
-      const label = /\[([\w:.-]+)\]$/.exec(cell.title)?.[1];
-      if (label)
-        outcomes.set(label, {
+      if (cell.label)
+        outcomes.set(cell.label, {
           status: cell.status,
           ...(cell.classification ? { signature: classificationLabel(cell.classification) } : {}),
         });

@@ -2,7 +2,7 @@ import { describeInAllure } from '../reporters/allure-metadata.ts';
 import { loadSettings, matrixScope } from '../settings/settings.ts';
 import { cellOptions, expect, shownAccount, test } from '../fixtures/test.ts';
 import { AXIS_NAMES, accountTypeLabel } from '../matrix/axes.ts';
-import { cellAnnotation, cellsFor, cellTitle, type Cell } from '../matrix/cells.ts';
+import { cellAnnotation, cellsFor, cellTitle, listedAnnotation, type Cell } from '../matrix/cells.ts';
 import { riskOrder } from '../matrix/order.ts';
 import { recentRedCells } from '../reporters/cell-history.ts';
 
@@ -14,8 +14,8 @@ function ordered(tierCells: Cell[]): Cell[] {
 }
 const scope = matrixScope(settings);
 // MATRIX_CELLS (triage's re-runs) names the cells, each with a label that keeps repeated cells apart.
-const cells: { cell: Cell; title: string; expectRed?: boolean }[] =
-  settings.matrixCells?.map(({ cell, label, expectRed }) => ({ cell, title: `${cellTitle(cell)} [${label}]`, expectRed })) ??
+const cells: { cell: Cell; title: string; label?: string; expectRed?: boolean }[] =
+  settings.matrixCells?.map(({ cell, label, expectRed }) => ({ cell, title: `${cellTitle(cell)} [${label}]`, label, expectRed })) ??
   ordered(cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints, scope.fixedAxes)).map((cell) => ({
     cell,
     title: cellTitle(cell),
@@ -43,7 +43,7 @@ test.describe('sign-in matrix', () => {
     test.describe(() => {
       test.describe.configure({ mode: 'default' });
 
-      for (const { cell, title, expectRed } of batch) {
+      for (const { cell, title, label, expectRed } of batch) {
         test.describe(() => {
           test.use(cellOptions(cell));
           // A re-run triage expects red is an expected failure: Playwright keeps its worker and browser.
@@ -51,7 +51,10 @@ test.describe('sign-in matrix', () => {
 
           test(
             title,
-            { tag: [`@${cell.profile}`, `@${settings.matrix}`], annotation: cellAnnotation(cell) },
+            {
+              tag: [`@${cell.profile}`, `@${settings.matrix}`],
+              annotation: label === undefined ? cellAnnotation(cell) : [cellAnnotation(cell), listedAnnotation(label)],
+            },
             async ({ account, signIn, target, engineLabel }) => {
               await describeInAllure({
                 epic: 'Sign-in',

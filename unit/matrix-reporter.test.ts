@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { FullConfig, FullResult, TestCase, TestResult } from '@playwright/test/reporter';
 import { recordClassification, type Classification } from '../evidence/classify.ts';
-import { cellAnnotation, cellTitle, SEED_CASE, type Cell } from '../matrix/cells.ts';
+import { cellAnnotation, cellTitle, listedAnnotation, SEED_CASE, type Cell } from '../matrix/cells.ts';
 import MatrixReporter, { RUN_METADATA_KEY } from '../reporters/matrix-reporter.ts';
 
 const SEED = SEED_CASE;
@@ -104,10 +104,22 @@ test('a clean run says so', async (t) => {
   t.mock.method(process.stdout, 'write', () => true);
   reporter.onBegin({ projects: [], version: '1.65.1' } as unknown as FullConfig);
   reporter.onTestEnd(fakeTest(CELL_OK, 'expected'), fakeResult('passed', 0));
+  // A listed cell (MATRIX_CELLS) whose title does not end in its label: the label travels as data.
+  const listed = {
+    ...fakeTest(CELL_RED, 'expected'),
+    title: 'renamed',
+    annotations: [cellAnnotation(CELL_RED), listedAnnotation('r1.mfa')],
+  };
+  reporter.onTestEnd(listed as TestCase, fakeResult('passed', 0));
   await reporter.onEnd({ status: 'passed', duration: 1000 } as FullResult);
   t.mock.restoreAll();
+  const summary = JSON.parse(readFileSync(path.join(dir, 'matrix-summary.json'), 'utf8')) as { cells: { title: string; label?: string }[] };
+  assert.deepEqual(
+    summary.cells.map((cell) => cell.label),
+    [undefined, 'r1.mfa'],
+  );
   const markdown = readFileSync(path.join(dir, 'matrix-summary.md'), 'utf8');
-  assert.match(markdown, /\*\*All 1 cells of the smoke tier passed\.\*\*/);
+  assert.match(markdown, /\*\*All 2 cells of the smoke tier passed\.\*\*/);
   assert.match(markdown, /_phone does not apply to this target: every cell has phone=none\._/);
 });
 
