@@ -9,9 +9,12 @@ import { generateAccount } from '../accounts/accounts.ts';
 import { LabAdminClient } from '../targets/lab-admin.ts';
 import { signInMinimally } from './minimal-login.ts';
 
-test('bare login', async ({ page }) => {
-  const admin = new LabAdminClient(process.env.BENCH_LAB_ADMIN_URL ?? '', process.env.LAB_ADMIN_TOKEN ?? '');
-  const account = generateAccount({ emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' });
-  await admin.createAccount(account);
-  await signInMinimally(page, account, process.env.BENCH_LAB_APP_URL ?? '');
-});
+// BENCH_LOGINS logins, one after another in one worker and its browser, as a run's tests share them.
+for (let n = 0; n < Number(process.env.BENCH_LOGINS ?? 1); n += 1) {
+  test(`bare login ${n}`, async ({ page }) => {
+    const admin = new LabAdminClient(process.env.BENCH_LAB_ADMIN_URL ?? '', process.env.LAB_ADMIN_TOKEN ?? '');
+    const account = generateAccount({ emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' });
+    await admin.createAccount(account);
+    await signInMinimally(page, account, process.env.BENCH_LAB_APP_URL ?? '');
+  });
+}

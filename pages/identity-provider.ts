@@ -64,6 +64,14 @@ export class LoginStepError extends Error {
 /** How often one screen may come back before the journey calls it a loop. */
 const MAX_VISITS_PER_SCREEN = 3;
 
+const originOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+};
+
 const screenName = (screen: ProviderScreen) => (screen.kind === 'pass-through' ? screen.page.title : screen.kind);
 
 /**
@@ -81,11 +89,18 @@ export class IdentityProviderScreens {
   readonly interstitials: PassThroughPage[];
   readonly alert: Locator;
 
+  /** The provider's origin, where none of the client's own pages are: its screens are looked for first there. */
+  readonly #providerOrigin: string | undefined;
+
+  /** `clientUrls`: where the client's own pages are (the web app's start and callback). */
   constructor(
     private readonly page: Page,
     private readonly profile: ProviderProfile,
+    clientUrls: readonly string[] = [],
   ) {
     const { screens } = profile;
+    const origin = originOf(profile.identityProvider.issuer);
+    this.#providerOrigin = clientUrls.some((url) => originOf(url) === origin) ? undefined : origin;
     this.email = new EmailPage(page, screens.email, screens.typing);
     this.password = new PasswordPage(page, screens.password, screens.typing);
     this.secondFactor = screens.secondFactor ? new SecondFactorPage(page, screens.secondFactor, screens.typing) : undefined;
@@ -206,7 +221,7 @@ export class IdentityProviderScreens {
       await expect
         .poll(
           async () => {
-            found = (await done()) ? 'done' : await this.recognise();
+            found = await this.#look(done);
             if (found === 'done') return true;
             const key = found && `${screenName(found)}:${found.kind === 'identifier' && found.withPassword}`;
             const settled = key !== undefined && key === previous;
@@ -220,6 +235,21 @@ export class IdentityProviderScreens {
       return undefined;
     }
     return found;
+  }
+
+  /**
+   * One look: is the client done, or which provider screen shows? On the provider's own pages its
+   * screens are looked for first and the client asked only when none shows (the client's pages are
+   * elsewhere); anywhere else, the client first, so a signed-in page with an email field is never
+   * taken for a provider screen.
+   */
+  async #look(done: () => Promise<boolean>): Promise<ProviderScreen | 'done' | undefined> {
+    if (this.#providerOrigin !== undefined && originOf(this.page.url()) === this.#providerOrigin) {
+      const screen = await this.recognise();
+      if (screen) return screen;
+      return (await done()) ? 'done' : undefined;
+    }
+    return (await done()) ? 'done' : this.recognise();
   }
 
   /** The next thing to act on, or 'done'; a page nobody described stops the run with what it shows. */

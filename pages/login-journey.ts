@@ -25,7 +25,7 @@ export class LoginJourney {
     private readonly codes: CodeSource,
   ) {
     this.landing = new AppLandingPage(page, profile);
-    this.identityProvider = new IdentityProviderScreens(page, profile);
+    this.identityProvider = new IdentityProviderScreens(page, profile, [profile.app.url, profile.app.callbackUrl]);
     this.email = this.identityProvider.email;
     this.home = new SignedInHomePage(page, profile.signedIn);
     this.error = new AuthErrorPage(page, profile.error);

@@ -21,7 +21,7 @@ import { CodeReader } from '../accounts/codes.ts';
 import { signInMinimally } from '../bench/minimal-login.ts';
 import { runSuite, startLabProcess } from './processes.ts';
 import { JOURNEY_PHASES, PHASES, type Phase, type PhaseReport } from '../reporters/phase-reporter.ts';
-import { cellsFor } from '../matrix/cells.ts';
+import { cellsFor, SEED_CASE, type Cell } from '../matrix/cells.ts';
 import { profileNamed } from '../matrix/profiles.ts';
 import { chooseEngine, engineProjectName } from '../browsers/engines.ts';
 import { cellCostModel, fixedCostMs, idealWallMs, phaseChartSvg, projectShards, shardsFor } from '../bench/analysis.ts';
@@ -39,6 +39,9 @@ const NIGHTLY_JOB_SECONDS = 180;
 const SUITE_PHASES = 'reports/bench-suite-phases.json';
 const BARE_PHASES = 'reports/bench-bare-phases.json';
 const PAIRWISE_PHASES = 'reports/bench-pairwise-phases.json';
+const SUITE_CELLS = 'reports/bench-suite-cells.json';
+/** The account type every per-journey measure signs in with (the seed login's: TOTP, a phone, Plus). */
+const BENCH_CELL: Cell = { ...SEED_CASE, emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' };
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -176,17 +179,21 @@ async function main(): Promise<void> {
   const protocol: number[] = [];
   let labRssMiB: number;
   try {
-    // The suite: its fresh-account journey (windows-chrome, gmail/bound/plus/totp), repeated on one worker.
-    const suiteRun = await runPlaywright(
-      ['tests/login.spec.ts', '--repeat-each', String(JOURNEYS + 1), '--workers', '1', '--retries', '0'],
-      { AUTHMATRIX_PHASES: SUITE_PHASES },
-    );
+    // The suite: the seed login's account type (windows-chrome, gmail/bound/plus/totp) as a listed
+    // cell, JOURNEYS + 1 times in one worker and its browser, as a run's cells share them
+    // (--repeat-each would start a worker and a browser for every repeat).
+    writeFileSync(SUITE_CELLS, JSON.stringify(Array.from({ length: JOURNEYS + 1 }, (_, n) => ({ label: `bench-${n}`, cell: BENCH_CELL }))));
+    const suiteRun = await runPlaywright(['tests/matrix.spec.ts', '--workers', '1', '--retries', '0'], {
+      AUTHMATRIX_PHASES: SUITE_PHASES,
+      MATRIX_CELLS: SUITE_CELLS,
+    });
     suite = readPhases(SUITE_PHASES);
     if (suiteRun.code !== 0 || suite.tests.length < 2)
       throw new Error(`the suite's benchmark run failed (exit ${suiteRun.code}, ${suite.tests.length} journeys)`);
 
     // The same minimal login as a bare Playwright test: the floor of any Playwright Test suite.
-    const bareRun = await runPlaywright(['--config', 'bench/bare.config.ts', '--repeat-each', String(JOURNEYS + 1), '--workers', '1'], {
+    const bareRun = await runPlaywright(['--config', 'bench/bare.config.ts', '--workers', '1'], {
+      BENCH_LOGINS: String(JOURNEYS + 1),
       BENCH_LAB_ADMIN_URL: `http://127.0.0.1:${LAB_PORT}/__lab`,
       BENCH_LAB_APP_URL: description.urls.app,
       AUTHMATRIX_PHASES: BARE_PHASES,
