@@ -110,7 +110,7 @@ test('a clean run says so', async (t) => {
     title: 'renamed',
     annotations: [cellAnnotation(CELL_RED), listedAnnotation('r1.mfa')],
   };
-  reporter.onTestEnd(listed as TestCase, fakeResult('passed', 0));
+  reporter.onTestEnd(listed, fakeResult('passed', 0));
   await reporter.onEnd({ status: 'passed', duration: 1000 } as FullResult);
   t.mock.restoreAll();
   const summary = JSON.parse(readFileSync(path.join(dir, 'matrix-summary.json'), 'utf8')) as { cells: { title: string; label?: string }[] };
