@@ -6,6 +6,10 @@
 import type { Page } from '@playwright/test';
 import { TOTP } from 'otpauth';
 import type { TestAccount } from '../accounts/accounts.ts';
+import type { AccountSpec } from '../matrix/axes.ts';
+
+/** The account type every per-journey measure of the bench signs in with: TOTP, a phone, Plus. */
+export const MINIMAL_ACCOUNT_SPEC: AccountSpec = { emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' };
 
 export async function signInMinimally(page: Page, account: TestAccount, appUrl: string): Promise<void> {
   await page.goto(appUrl);

@@ -1,8 +1,9 @@
 /**
  * One redactor of every secret a test process knows: account passwords and TOTP secrets, one-time
  * codes it read or computed, bearer tokens from the settings, and anything shaped like a token, a
- * secret URL parameter or a cookie or authorization header line (as a call log prints a request). Whatever a worker sends to the runner — step titles (Playwright titles a
- * fill "Fill \"<value>\""), errors with their call logs and the page snapshots matchers attach,
+ * secret URL parameter, or a cookie or authorization header line (as a call log prints a
+ * request). Whatever a worker sends to the runner — step titles (Playwright titles a fill
+ * "Fill \"<value>\""), errors with their call logs and the page snapshots matchers attach,
  * console output, attachments and the files they point at — passes through it first, so no
  * report, console or artifact can hold a secret, whichever Playwright action typed it.
  */

@@ -59,7 +59,8 @@ export class LoginJourney {
     return this.outcome();
   }
 
-  private async landed(): Promise<'signed-in' | 'error' | undefined> {
+  /** Whether the app shows signed-in or its error page now (no wait). */
+  async landed(): Promise<'signed-in' | 'error' | undefined> {
     if (await this.home.isShown()) return 'signed-in';
     if (await this.error.isShown()) return 'error';
     return undefined;

@@ -12,13 +12,14 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
 import { LabAdminClient } from '../targets/lab-admin.ts';
 import { protocolLogin } from '../clients/protocol-login.ts';
 import { generateAccount } from '../accounts/accounts.ts';
 import { CodeReader } from '../accounts/codes.ts';
-import { signInMinimally } from '../bench/minimal-login.ts';
+import { MINIMAL_ACCOUNT_SPEC, signInMinimally } from '../bench/minimal-login.ts';
 import { runSuite, startLabProcess } from './processes.ts';
 import { JOURNEY_PHASES, PHASES, type Phase, type PhaseReport } from '../reporters/phase-reporter.ts';
 import { cellsFor, SEED_CASE, type Cell } from '../matrix/cells.ts';
@@ -40,8 +41,8 @@ const SUITE_PHASES = 'reports/bench-suite-phases.json';
 const BARE_PHASES = 'reports/bench-bare-phases.json';
 const PAIRWISE_PHASES = 'reports/bench-pairwise-phases.json';
 const SUITE_CELLS = 'reports/bench-suite-cells.json';
-/** The account type every per-journey measure signs in with (the seed login's: TOTP, a phone, Plus). */
-const BENCH_CELL: Cell = { ...SEED_CASE, emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' };
+/** The suite's per-journey cell: the seed case's profile and conditions, the minimal login's account type. */
+const BENCH_CELL: Cell = { ...SEED_CASE, ...MINIMAL_ACCOUNT_SPEC };
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -94,7 +95,7 @@ interface MinimalTimes {
 async function minimalLogin(browser: Browser, admin: LabAdminClient, app: string, proxy?: string): Promise<MinimalTimes> {
   // Timed from the account's creation, as the suite's test is: both need a fresh account.
   const started = performance.now();
-  const account = generateAccount({ emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' });
+  const account = generateAccount(MINIMAL_ACCOUNT_SPEC);
   await admin.createAccount(account);
   const created = performance.now();
   const context = await browser.newContext(proxy ? { proxy: { server: proxy } } : {});
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
     // The suite: the seed login's account type (windows-chrome, gmail/bound/plus/totp) as a listed
     // cell, JOURNEYS + 1 times in one worker and its browser, as a run's cells share them
     // (--repeat-each would start a worker and a browser for every repeat).
+    mkdirSync(path.dirname(SUITE_CELLS), { recursive: true });
     writeFileSync(SUITE_CELLS, JSON.stringify(Array.from({ length: JOURNEYS + 1 }, (_, n) => ({ label: `bench-${n}`, cell: BENCH_CELL }))));
     const suiteRun = await runPlaywright(['tests/matrix.spec.ts', '--workers', '1', '--retries', '0'], {
       AUTHMATRIX_PHASES: SUITE_PHASES,

@@ -100,7 +100,7 @@ test(
     await journey.landing.startLogin();
 
     for (let n = 1; n <= MAX_SCREENS; n += 1) {
-      const found = await provider.settledScreen(async () => (await journey.home.isShown()) || (await journey.error.isShown()), 15_000);
+      const found = await provider.settledScreen(async () => (await journey.landed()) !== undefined, 15_000);
       const landed = found === 'done';
       const screen = found === 'done' ? undefined : found;
       const seen = await provider.describe();

@@ -1,5 +1,5 @@
 import { describeInAllure } from '../reporters/allure-metadata.ts';
-import { loadSettings, matrixScope } from '../settings/settings.ts';
+import { loadSettings, matrixScope, type ListedCell } from '../settings/settings.ts';
 import { cellOptions, expect, shownAccount, test } from '../fixtures/test.ts';
 import { AXIS_NAMES, accountTypeLabel } from '../matrix/axes.ts';
 import { cellAnnotation, cellsFor, cellTitle, listedAnnotation, type Cell } from '../matrix/cells.ts';
@@ -14,8 +14,8 @@ function ordered(tierCells: Cell[]): Cell[] {
 }
 const scope = matrixScope(settings);
 // MATRIX_CELLS (triage's re-runs) names the cells, each with a label that keeps repeated cells apart.
-const cells: { cell: Cell; title: string; label?: string; expectRed?: boolean }[] =
-  settings.matrixCells?.map(({ cell, label, expectRed }) => ({ cell, title: `${cellTitle(cell)} [${label}]`, label, expectRed })) ??
+const cells: (Omit<ListedCell, 'label'> & { title: string; label?: string })[] =
+  settings.matrixCells?.map((listed) => ({ ...listed, title: `${cellTitle(listed.cell)} [${listed.label}]` })) ??
   ordered(cellsFor(settings.matrix, scope.networkPaths, scope.labEntryPoints, scope.fixedAxes)).map((cell) => ({
     cell,
     title: cellTitle(cell),
@@ -53,7 +53,7 @@ test.describe('sign-in matrix', () => {
             title,
             {
               tag: [`@${cell.profile}`, `@${settings.matrix}`],
-              annotation: label === undefined ? cellAnnotation(cell) : [cellAnnotation(cell), listedAnnotation(label)],
+              annotation: [cellAnnotation(cell), ...(label === undefined ? [] : [listedAnnotation(label)])],
             },
             async ({ account, signIn, target, engineLabel }) => {
               await describeInAllure({
