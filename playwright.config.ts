@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig, type Project } from '@playwright/test';
-import { launchOptionsFor, resolveBrowser } from './browsers/browser.ts';
+import { headedRun, launchOptionsFor, resolveBrowser } from './browsers/browser.ts';
 import {
   chooseEngine,
   detectEngines,
@@ -43,7 +43,7 @@ process.env.AUTHMATRIX_RUN_ID ??= randomBytes(8).toString('hex');
 // it stays on for the person debugging, and the workers' redactor (evidence/secrets.ts) scrubs it
 // of every secret the run knows before any reporter sees it.
 
-const browser = resolveBrowser({ browserExecutable: settings.browserExecutable });
+const browser = resolveBrowser({ browserExecutable: settings.browserExecutable, headed: headedRun() });
 const launchOptions = launchOptionsFor(browser);
 
 // One project per engine: the profiles that run on one engine share its workers and their browser,

@@ -1,8 +1,8 @@
 /** Playwright config of the benchmark's bare login: the suite's browser choice, nothing else. */
 import { defineConfig } from '@playwright/test';
-import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
+import { headedRun, launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
 
-const browser = resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE });
+const browser = resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE, headed: headedRun() });
 
 export default defineConfig({
   testDir: '.',

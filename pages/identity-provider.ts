@@ -112,12 +112,20 @@ export class IdentityProviderScreens {
 
   /** The provider screen showing now, if any; the most specific first. */
   async recognise(): Promise<ProviderScreen | undefined> {
-    if (this.secondFactor && (await this.secondFactor.isShown())) return { kind: 'second-factor' };
-    if (await this.email.isShown()) return { kind: 'identifier', withPassword: await this.password.isShown() };
-    if (await this.password.isShown()) return { kind: 'password' };
-    if (this.consent && (await this.consent.isShown())) return { kind: 'pass-through', page: this.consent };
-    for (const interstitial of this.interstitials) if (await interstitial.isShown()) return { kind: 'pass-through', page: interstitial };
-    return undefined;
+    // Every screen is asked about at once (the questions only read the page): one round trip's wait.
+    const [secondFactor, email, password, consent, ...interstitials] = await Promise.all([
+      this.secondFactor?.isShown() ?? false,
+      this.email.isShown(),
+      this.password.isShown(),
+      this.consent?.isShown() ?? false,
+      ...this.interstitials.map((interstitial) => interstitial.isShown()),
+    ]);
+    if (secondFactor) return { kind: 'second-factor' };
+    if (email) return { kind: 'identifier', withPassword: password };
+    if (password) return { kind: 'password' };
+    if (consent && this.consent) return { kind: 'pass-through', page: this.consent };
+    const interstitial = this.interstitials.find((_, index) => interstitials[index]);
+    return interstitial ? { kind: 'pass-through', page: interstitial } : undefined;
   }
 
   /**
@@ -240,8 +248,8 @@ export class IdentityProviderScreens {
   /**
    * One look: is the client done, or which provider screen shows? On the provider's own pages its
    * screens are looked for first and the client asked only when none shows (the client's pages are
-   * elsewhere); anywhere else, the client first, so a signed-in page with an email field is never
-   * taken for a provider screen.
+   * elsewhere); anywhere else, both at once, the client's answer first, so a signed-in page with an
+   * email field is never taken for a provider screen.
    */
   async #look(done: () => Promise<boolean>): Promise<ProviderScreen | 'done' | undefined> {
     if (this.#providerOrigin !== undefined && originOf(this.page.url()) === this.#providerOrigin) {
@@ -249,7 +257,8 @@ export class IdentityProviderScreens {
       if (screen) return screen;
       return (await done()) ? 'done' : undefined;
     }
-    return (await done()) ? 'done' : this.recognise();
+    const [isDone, screen] = await Promise.all([done(), this.recognise()]);
+    return isDone ? 'done' : screen;
   }
 
   /** The next thing to act on, or 'done'; a page nobody described stops the run with what it shows. */

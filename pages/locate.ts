@@ -23,10 +23,17 @@ export function readerLocator(page: Page, reader: Reader): Locator {
   return 'text' in reader ? page.getByText(reader.text) : page.getByRole(reader.role, { name: reader.name });
 }
 
+/** How long reading an element just counted may take (it is there: this only bounds a page that navigates away meanwhile). */
+const PRESENT_READ_TIMEOUT_MS = 1_000;
+
 /** The value a reader points at: the element's text, or the first group of its regex. */
 export async function readValue(page: Page, reader: Reader): Promise<string | undefined> {
-  // One round trip, and no wait: an element that is not there reads as undefined.
-  const text = (await readerLocator(page, reader).allTextContents())[0]?.trim() ?? '';
+  // No wait: an element that is not there reads as undefined. Both calls run in Playwright's own
+  // script world; reading all matches (allTextContents) would load its script into the page's world too.
+  const element = readerLocator(page, reader).first();
+  const text = (await element.count())
+    ? ((await element.textContent({ timeout: PRESENT_READ_TIMEOUT_MS }).catch(() => null)) ?? '').trim()
+    : '';
   if (!('text' in reader)) return text || undefined;
   const match = reader.text.exec(text);
   return (match?.[1] ?? match?.[0])?.trim() || undefined;

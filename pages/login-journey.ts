@@ -61,9 +61,8 @@ export class LoginJourney {
 
   /** Whether the app shows signed-in or its error page now (no wait). */
   async landed(): Promise<'signed-in' | 'error' | undefined> {
-    if (await this.home.isShown()) return 'signed-in';
-    if (await this.error.isShown()) return 'error';
-    return undefined;
+    const [home, error] = await Promise.all([this.home.isShown(), this.error.isShown()]);
+    return home ? 'signed-in' : error ? 'error' : undefined;
   }
 
   /** Waits for the app to land on either the signed-in state or its error page, and reads which. */

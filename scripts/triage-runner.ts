@@ -158,7 +158,11 @@ class SignatureTriage {
     readonly maxReruns: number,
   ) {
     this.flips = planFlips(red, values);
-    this.firstMoves = this.flips.filter((flip) => flip.move !== 'second');
+    const firstMoves = this.flips.filter((flip) => flip.move !== 'second');
+    // A cell no other kind of client can take (a browser's clock or cookie jar) has no first move on
+    // the client: its second move (another profile of its kind) is the only one, and runs in round 1.
+    const clientMoved = firstMoves.some((flip) => flip.axis === 'profile');
+    this.firstMoves = clientMoved ? firstMoves : [...firstMoves, ...this.flips.filter((flip) => flip.axis === 'profile')];
   }
 
   get verdict() {
@@ -178,7 +182,10 @@ class SignatureTriage {
   /** The green first moves run twice more (k = 3). */
   #repeated: Flip[] = [];
 
-  /** Round 1: each first move. The red cell itself is not re-run: the confirming cell shows whether it fails again. */
+  /**
+   * Round 1: each first move (and the client's second move when it has no first). The red cell
+   * itself is not re-run: the confirming cell shows whether it fails again.
+   */
   round1(): Planned[] {
     for (const flip of this.firstMoves) this.#plan(this.#flipLabel(flip), flip.cell, true);
     return this.#take();
@@ -188,11 +195,7 @@ class SignatureTriage {
   round2(): Planned[] {
     const green = this.firstMoves.filter((flip) => this.#observed(this.#flipLabel(flip)) === 'green');
     const mattered = new Set(green.map((flip) => flip.axis));
-    const seconds = this.flips.filter(
-      (flip) =>
-        flip.move === 'second' &&
-        (mattered.has(flip.axis) || (flip.axis === 'profile' && !this.firstMoves.some((move) => move.axis === 'profile'))),
-    );
+    const seconds = this.flips.filter((flip) => flip.move === 'second' && !this.firstMoves.includes(flip) && mattered.has(flip.axis));
     for (const flip of seconds) this.#plan(this.#flipLabel(flip), flip.cell, true);
     let budget = this.maxReruns - this.reruns - 1;
     for (const flip of green) {

@@ -9,7 +9,7 @@ test("Playwright's own Chromium comes first when it is installed", () => {
 });
 
 test('else a system Chromium, launched with the quiet flags', () => {
-  const choice = resolveBrowser({ playwrightPath: () => undefined, candidates: ['/no/such/chromium', '/bin/sh'] });
+  const choice = resolveBrowser({ playwrightPath: () => undefined, shellCandidates: [], candidates: ['/no/such/chromium', '/bin/sh'] });
   assert.equal(choice.kind, 'system');
   assert.ok(choice.kind === 'system');
   assert.equal(choice.executablePath, '/bin/sh');
@@ -36,7 +36,22 @@ test('with no browser: Playwright download, then apt as root, and the browser fo
     },
   });
   assert.equal(choice.kind, 'system');
-  assert.deepEqual(calls, ['node install chromium', 'apt-get update -qq', 'apt-get -qq chromium']);
+  assert.deepEqual(calls, ['node install chromium', 'apt-get update -qq', 'apt-get -qq chromium', 'apt-get -qq chromium-headless-shell']);
+});
+
+test("a headless run takes the system's headless shell over its full Chromium; a headed run, the full one", () => {
+  const options = { playwrightPath: () => undefined, shellCandidates: ['/no/such/shell', '/bin/true'], candidates: ['/bin/sh'] };
+  const headless = resolveBrowser(options);
+  assert.equal(headless.kind === 'system' && headless.executablePath, '/bin/true');
+  const headed = resolveBrowser({ ...options, headed: true });
+  assert.equal(headed.kind === 'system' && headed.executablePath, '/bin/sh');
+  const noShell = resolveBrowser({ ...options, shellCandidates: ['/no/such/shell'] });
+  assert.equal(noShell.kind === 'system' && noShell.executablePath, '/bin/sh');
+});
+
+test("Playwright's own Chromium still comes before a system headless shell", () => {
+  const choice = resolveBrowser({ playwrightPath: () => '/pw/chrome', shellCandidates: ['/bin/true'], candidates: ['/bin/sh'] });
+  assert.deepEqual(choice, { kind: 'playwright', executablePath: '/pw/chrome' });
 });
 
 test('with no browser, no download and no root: one error naming the commands to run', () => {

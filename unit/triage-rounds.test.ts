@@ -100,3 +100,21 @@ test('no round runs past the budget of 2 × axes + 2 re-runs', async () => {
   assert.ok(verdict && verdict.reruns <= 18, `${verdict?.reruns} re-runs`);
   assert.equal(verdict.outcome, 'combination');
 });
+
+test("a cell only browsers can take moves its client in round 1: another browser's answer names the condition", async () => {
+  // A stale-login cookie jar is a browser's: no native client can take the cell, so the client's
+  // only move is another browser profile, run with the first moves rather than a round later.
+  const { rounds, runRound } = simulate((cell) => cell.network === 'edge-west');
+  const red: Cell = { ...SEED_CASE, profile: 'macos-safari', cookies: 'stale-login', network: 'edge-west' };
+  const [verdict] = await triage(summaryOf(red), { ...options, runRound });
+  assert.equal(verdict?.outcome, 'settled');
+  assert.deepEqual(
+    verdict.needs.map((need) => need.label),
+    ['client=browser', 'network=edge-west'],
+  );
+  assert.ok(
+    rounds[0]?.some((planned) => planned.label === 's0.profile.second'),
+    'the client moves in round 1',
+  );
+  assert.ok(!rounds[1]?.some((planned) => planned.label === 's0.profile.second'), 'and not again in round 2');
+});
