@@ -6,19 +6,29 @@
 import { PHASES, type Phase, type PhaseReport, type PhaseTest } from '../reporters/phase-reporter.ts';
 import type { Cell } from '../matrix/cells.ts';
 
-/** What one login costs at the floor: the minimal script, directly and through the delayed edge-west path. */
+/**
+ * What one login costs at the floor: the minimal script, directly and through the delayed edge-west
+ * path; and, each way, its part from opening the app to the email screen (a stale login's abandoned
+ * attempt).
+ */
 export interface Floor {
   minimalMs: number;
   minimalEdgeWestMs: number;
+  toEmailScreenMs: number;
+  toEmailScreenEdgeWestMs: number;
 }
 
 /**
  * A cell's floor: the minimal journey, plus the edge-west path's modelled delay when the cell goes
- * through it, plus a second journey when cookies are cleared mid-flow (the user signs in again).
+ * through it, plus a second journey when cookies are cleared mid-flow (the user signs in again),
+ * plus the attempt abandoned at the email screen for a stale login (made before the journey).
  */
 export function idealCellMs(cell: Pick<Cell, 'network' | 'cookies'>, floor: Floor): number {
-  const journey = cell.network === 'edge-west' ? floor.minimalEdgeWestMs : floor.minimalMs;
-  return cell.cookies === 'cleared-mid-flow' ? 2 * journey : journey;
+  const edgeWest = cell.network === 'edge-west';
+  const journey = edgeWest ? floor.minimalEdgeWestMs : floor.minimalMs;
+  if (cell.cookies === 'cleared-mid-flow') return 2 * journey;
+  if (cell.cookies === 'stale-login') return journey + (edgeWest ? floor.toEmailScreenEdgeWestMs : floor.toEmailScreenMs);
+  return journey;
 }
 
 /** The ideal wall time of `cells` on `workers`: their floors, packed without a gap. */

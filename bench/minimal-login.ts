@@ -11,10 +11,15 @@ import type { AccountSpec } from '../matrix/axes.ts';
 /** The account type every per-journey measure of the bench signs in with: TOTP, a phone, Plus. */
 export const MINIMAL_ACCOUNT_SPEC: AccountSpec = { emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' };
 
-export async function signInMinimally(page: Page, account: TestAccount, appUrl: string): Promise<void> {
+/**
+ * `atEmailScreen` is called once the email address is typed: what an attempt abandoned at the email
+ * screen (a stale login's) has cost by then.
+ */
+export async function signInMinimally(page: Page, account: TestAccount, appUrl: string, atEmailScreen?: () => void): Promise<void> {
   await page.goto(appUrl);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByLabel('Email address').fill(account.email);
+  atEmailScreen?.();
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Continue' }).click();

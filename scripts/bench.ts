@@ -88,6 +88,8 @@ interface MinimalTimes {
   accountMs: number;
   contextMs: number;
   journeyMs: number;
+  /** From the page opened to the email screen, its address typed: what a stale login's abandoned attempt costs. */
+  toEmailScreenMs: number;
   closeMs: number;
 }
 
@@ -101,7 +103,8 @@ async function minimalLogin(browser: Browser, admin: LabAdminClient, app: string
   const context = await browser.newContext(proxy ? { proxy: { server: proxy } } : {});
   const page = await context.newPage();
   const opened = performance.now();
-  await signInMinimally(page, account, app);
+  let atEmailScreen = opened;
+  await signInMinimally(page, account, app, () => (atEmailScreen = performance.now()));
   const signedIn = performance.now();
   await context.close();
   const closed = performance.now();
@@ -110,6 +113,7 @@ async function minimalLogin(browser: Browser, admin: LabAdminClient, app: string
     accountMs: created - started,
     contextMs: opened - created,
     journeyMs: signedIn - opened,
+    toEmailScreenMs: atEmailScreen - opened,
     closeMs: closed - signedIn,
   };
 }
@@ -175,7 +179,7 @@ async function main(): Promise<void> {
   let suite: PhaseReport, bare: PhaseReport, pairwise: PhaseReport;
   let pairwiseRun: { seconds: number; peakMiB: number; code: number | null };
   const minimal: MinimalTimes[] = [];
-  const minimalEdgeWest: number[] = [];
+  const minimalEdgeWest: MinimalTimes[] = [];
   const minimalConcurrent: number[] = [];
   const protocol: number[] = [];
   let labRssMiB: number;
@@ -211,7 +215,7 @@ async function main(): Promise<void> {
     await login(browser);
     for (let i = 0; i < JOURNEYS; i += 1) minimal.push(await login(browser));
     await login(browser, edgeWest);
-    for (let i = 0; i < JOURNEYS; i += 1) minimalEdgeWest.push((await login(browser, edgeWest)).totalMs);
+    for (let i = 0; i < JOURNEYS; i += 1) minimalEdgeWest.push(await login(browser, edgeWest));
     // Two at once, each in its own browser as two workers' are: what one journey costs when the
     // run's workers share the machine's cores.
     const second = await chromium.launch(launchOptions);
@@ -261,7 +265,12 @@ async function main(): Promise<void> {
   }));
 
   // The pairwise tier against its ideal: every cell at the minimal script's speed, modelled latency counted in.
-  const floor = { minimalMs: minimalMedian, minimalEdgeWestMs: median(minimalEdgeWest) };
+  const floor = {
+    minimalMs: minimalMedian,
+    minimalEdgeWestMs: median(minimalEdgeWest.map((times) => times.totalMs)),
+    toEmailScreenMs: median(minimal.map((times) => times.toEmailScreenMs)),
+    toEmailScreenEdgeWestMs: median(minimalEdgeWest.map((times) => times.toEmailScreenMs)),
+  };
   const pairwiseCells = pairwise.tests.flatMap((test) => (test.cell ? [test.cell] : []));
   const idealMs = idealWallMs(pairwiseCells, floor, pairwise.workers);
   const pairwiseMs = pairwiseRun.seconds * 1000;
@@ -306,6 +315,7 @@ async function main(): Promise<void> {
     suiteJourneyMs,
     minimalJourneyMs,
     minimalEdgeWestJourneyMs: { median: floor.minimalEdgeWestMs },
+    toEmailScreenMs: { direct: Math.round(floor.toEmailScreenMs), edgeWest: Math.round(floor.toEmailScreenEdgeWestMs) },
     minimalTwoAtOnceJourneyMs: spread(minimalConcurrent),
     bareTestJourneyMs,
     protocolJourneyMs: spread(protocol),
@@ -381,7 +391,7 @@ async function main(): Promise<void> {
     '',
     `## Pairwise tier: where the time goes`,
     '',
-    `${pairwiseCells.length} cells on ${pairwise.workers} workers: ${seconds(pairwiseMs)} wall (exit ${pairwiseRun.code}); ideal ${seconds(idealMs)} — each cell at the minimal script's ${ms(minimalMedian)}, ${ms(floor.minimalEdgeWestMs)} on edge-west, twice for cookies cleared mid-flow, packed on ${pairwise.workers} workers without a gap. With each journey at the script's speed two at a time (${ms(concurrentMedian)}: the machine's cores shared as the workers share them), the floor is ${seconds(concurrentFloorMs)}, and the run is ${ratios.pairwiseOverConcurrentFloor.toFixed(2)}× that. Worker-seconds by phase (they add up to workers × wall, ${seconds(slotTotal)}):`,
+    `${pairwiseCells.length} cells on ${pairwise.workers} workers: ${seconds(pairwiseMs)} wall (exit ${pairwiseRun.code}); ideal ${seconds(idealMs)} — each cell at the minimal script's ${ms(minimalMedian)}, ${ms(floor.minimalEdgeWestMs)} on edge-west, twice for cookies cleared mid-flow, and for a stale login with the attempt it abandoned at the email screen (the script's first ${ms(floor.toEmailScreenMs)}, ${ms(floor.toEmailScreenEdgeWestMs)} on edge-west), packed on ${pairwise.workers} workers without a gap. With each journey at the script's speed two at a time (${ms(concurrentMedian)}: the machine's cores shared as the workers share them), the floor is ${seconds(concurrentFloorMs)}, and the run is ${ratios.pairwiseOverConcurrentFloor.toFixed(2)}× that. Worker-seconds by phase (they add up to workers × wall, ${seconds(slotTotal)}):`,
     '',
     table(
       ['phase', 'worker-seconds', 'share', 'per cell'],

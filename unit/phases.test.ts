@@ -72,14 +72,16 @@ test("a run's phases add up to workers × wall: worker starts, dispatch gaps, id
   assert.match(phaseChartSvg(report, 'run'), /<svg[\s\S]*email screen[\s\S]*<\/svg>/);
 });
 
-test('the ideal counts edge-west at its measured floor and a second journey for cookies cleared mid-flow', () => {
-  const floor = { minimalMs: 3000, minimalEdgeWestMs: 5000 };
+test("the ideal counts edge-west at its measured floor, a second journey for cookies cleared mid-flow, a stale login's abandoned attempt", () => {
+  const floor = { minimalMs: 3000, minimalEdgeWestMs: 5000, toEmailScreenMs: 400, toEmailScreenEdgeWestMs: 1500 };
   const cells = [
     { network: 'direct', cookies: 'fresh' },
     { network: 'edge-west', cookies: 'fresh' },
     { network: 'direct', cookies: 'cleared-mid-flow' },
+    { network: 'direct', cookies: 'stale-login' },
+    { network: 'edge-west', cookies: 'stale-login' },
   ] as Cell[];
-  assert.equal(idealWallMs(cells, floor, 2), (3000 + 5000 + 6000) / 2);
+  assert.equal(idealWallMs(cells, floor, 2), (3000 + 5000 + 6000 + 3400 + 6500) / 2);
 });
 
 test('shards: each job pays its fixed cost and its dearest slice; the nightly takes the fewest that fit the budget', () => {
