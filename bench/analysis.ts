@@ -3,7 +3,7 @@
  * the minimal script's speed, its modelled latency counted in, on perfectly packed workers), the
  * projection of a tier onto N shards from measured per-cell times, and the per-phase chart.
  */
-import { PHASES, type Phase, type PhaseReport, type PhaseTest } from '../reporters/phase-reporter.ts';
+import { PHASES, type Phase, type PhaseReport } from '../reporters/phase-reporter.ts';
 import type { Cell } from '../matrix/cells.ts';
 
 /**
@@ -34,29 +34,6 @@ export function idealCellMs(cell: Pick<Cell, 'network' | 'cookies'>, floor: Floo
 /** The ideal wall time of `cells` on `workers`: their floors, packed without a gap. */
 export function idealWallMs(cells: readonly Pick<Cell, 'network' | 'cookies'>[], floor: Floor, workers: number): number {
   return cells.reduce((sum, cell) => sum + idealCellMs(cell, floor), 0) / workers;
-}
-
-/** The kind of cell whose measured time stands for another's: its network path and cookie condition. */
-const costClass = (cell: Pick<Cell, 'network' | 'cookies'>) => `${cell.network}|${cell.cookies}`;
-
-/**
- * Each cell's expected duration from a measured run: the mean of the measured cells of its cost
- * class (network path and cookies, the axes with modelled latency), else the mean of all.
- */
-export function cellCostModel(measured: readonly PhaseTest[]): (cell: Pick<Cell, 'network' | 'cookies'>) => number {
-  const byClass = new Map<string, number[]>();
-  const all: number[] = [];
-  for (const test of measured) {
-    if (!test.cell) continue;
-    all.push(test.durationMs);
-    byClass.set(costClass(test.cell), [...(byClass.get(costClass(test.cell)) ?? []), test.durationMs]);
-  }
-  const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-  const overall = all.length ? mean(all) : NaN;
-  return (cell) => {
-    const same = byClass.get(costClass(cell));
-    return same?.length ? mean(same) : overall;
-  };
 }
 
 export interface ShardProjection {

@@ -114,7 +114,7 @@ export default class MatrixReporter implements Reporter {
       .filter((classification) => classification !== undefined);
     let status: CellStatus;
     if (outcome === 'skipped') status = 'skipped';
-    // A listed re-run that triage expected red: the cell's status is its journey's, as expected or not.
+    // A triage re-run marked an expected failure when it failed: the cell is red.
     else if (test.expectedStatus === 'failed') status = last?.status === 'passed' ? 'passed' : 'failed';
     else if (outcome === 'unexpected') status = 'failed';
     else if (outcome === 'flaky' && earlierFailures.some((classification) => classification.category === 'token_exchange_failed'))

@@ -25,7 +25,8 @@ import { JOURNEY_PHASES, PHASES, type Phase, type PhaseReport } from '../reporte
 import { cellsFor, SEED_CASE, type Cell } from '../matrix/cells.ts';
 import { profileNamed } from '../matrix/profiles.ts';
 import { chooseEngine, engineProjectName } from '../browsers/engines.ts';
-import { cellCostModel, fixedCostMs, idealWallMs, phaseChartSvg, projectShards, shardsFor } from '../bench/analysis.ts';
+import { fixedCostMs, idealWallMs, phaseChartSvg, projectShards, shardsFor } from '../bench/analysis.ts';
+import { cellCostModel } from '../matrix/cost.ts';
 
 const LAB_PORT = Number(process.env.BENCH_LAB_PORT ?? 4790);
 const TOKEN = randomBytes(24).toString('base64url');

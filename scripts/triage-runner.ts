@@ -12,6 +12,7 @@ import { classificationLabel } from '../evidence/classify.ts';
 import { axes, AXIS_NAMES, type AxisName } from '../matrix/axes.ts';
 import { cellKey, type Cell } from '../matrix/cells.ts';
 import { satisfiesConstraints } from '../matrix/constraints.ts';
+import { cellCostModel } from '../matrix/cost.ts';
 import {
   conditionOf,
   confirmationCell,
@@ -32,7 +33,8 @@ import type { CellResult } from '../reporters/matrix-summary.ts';
 import { runSuite } from './processes.ts';
 
 /** A cell of the matrix summary (reports/matrix-summary.json), as triage reads it back. */
-export type SummaryCell = Pick<CellResult, 'title' | 'status' | 'axes' | 'classification' | 'label'>;
+export type SummaryCell = Pick<CellResult, 'title' | 'status' | 'axes' | 'classification' | 'label'> &
+  Partial<Pick<CellResult, 'durationMs'>>;
 
 export interface RunSummary {
   run: { tier: string; faults: string[]; runId?: string; fixedAxes?: Record<string, string> };
@@ -170,7 +172,7 @@ class SignatureTriage {
   }
 
   #plan(label: string, cell: Cell, expectRed?: boolean): void {
-    this.#pending.push({ label: `${this.id}.${label}`, cell, ...(expectRed === undefined ? {} : { expectRed }) });
+    this.#pending.push({ label: `${this.id}.${label}`, cell, observe: true, ...(expectRed === undefined ? {} : { expectRed }) });
     this.reruns += 1;
   }
 
@@ -321,11 +323,19 @@ export async function triage(summary: RunSummary, options: TriageOptions & { run
   const triages = groups.map(
     ([signature, cells], index) => new SignatureTriage(`s${index}`, signature, pickRedCell(cells) as Cell, options.values, maxReruns),
   );
+  // What a re-run will take, from the run's own cells: its network path and cookie condition decide.
+  const cost = cellCostModel(
+    summary.cells.flatMap((cell) => (cell.axes && cell.durationMs ? [{ cell: cell.axes, durationMs: cell.durationMs }] : [])),
+  );
   const run = async (round: number, planned: Planned[]) => {
     log(`triage: round ${round}: ${planned.length} re-runs`);
-    // Expected-red re-runs first: a failing journey takes longest (a held exchange waits out its
-    // timeout), and started first it does not leave one worker finishing it while the other idles.
-    const longestFirst = [...planned.filter((one) => one.expectRed), ...planned.filter((one) => !one.expectRed)];
+    // Longest first, so that no worker is left finishing a long one while the other idles: by the
+    // run's times for the cell's path and cookies, then the ones expected red (a failing journey
+    // takes longest: a held exchange waits out its timeout).
+    const estimate = (one: Planned) => cost(one.cell) || 0;
+    const longestFirst = [...planned].sort(
+      (a, b) => estimate(b) - estimate(a) || Number(b.expectRed === true) - Number(a.expectRed === true),
+    );
     return planned.length ? runRound(longestFirst, `round-${round}`) : new Map<string, RerunOutcome>();
   };
   log(`triage: ${groups.length} signature(s)`);

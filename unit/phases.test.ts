@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TestStep } from '@playwright/test/reporter';
-import { cellCostModel, idealWallMs, phaseChartSvg, projectShards, shardsFor } from '../bench/analysis.ts';
+import { idealWallMs, phaseChartSvg, projectShards, shardsFor } from '../bench/analysis.ts';
+import { cellCostModel } from '../matrix/cost.ts';
 import { PHASES, phaseReport, testPhases, type PhaseTest } from '../reporters/phase-reporter.ts';
 import type { Cell } from '../matrix/cells.ts';
 

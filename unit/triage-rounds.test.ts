@@ -118,3 +118,19 @@ test("a cell only browsers can take moves its client in round 1: another browser
   );
   assert.ok(!rounds[1]?.some((planned) => planned.label === 's0.profile.second'), 'and not again in round 2');
 });
+
+test('re-runs go longest first, by the run’s own times for their network path and cookie condition', async () => {
+  const { rounds, runRound } = simulate((cell) => cell.network === 'edge-west');
+  const red: Cell = { ...SEED_CASE, profile: 'macos-safari', cookies: 'stale-login', network: 'edge-west' };
+  const summary: RunSummary = {
+    run: { tier: 'smoke', faults: [] },
+    cells: [
+      { title: cellKey(red), status: 'failed', axes: red, classification: SIGNATURE, durationMs: 8_000 },
+      { title: 'fresh', status: 'passed', axes: SEED_CASE, durationMs: 1_000 },
+    ],
+  };
+  await triage(summary, { ...options, runRound });
+  const first = rounds[0]?.map((planned) => planned.label) ?? [];
+  // Moving the path off edge-west or the cookies off a stale login makes the cell cheaper: those go last.
+  assert.deepEqual(first.slice(-2).sort(), ['s0.cookies.first', 's0.network.first']);
+});
