@@ -61,6 +61,9 @@ export class LoginStepError extends Error {
   }
 }
 
+/** How long reading an alert just counted may take (it is there: this only bounds a page navigating away). */
+const ALERT_READ_TIMEOUT_MS = 1_000;
+
 /** How often one screen may come back before the journey calls it a loop. */
 const MAX_VISITS_PER_SCREEN = 3;
 
@@ -205,15 +208,29 @@ export class IdentityProviderScreens {
       .poll(
         async () => {
           if (!(await marker.isVisible().catch(() => false))) return true;
-          const alert = (await this.alert.allTextContents().catch(() => [])).map((text) => text.trim()).find(Boolean);
-          refused = alert;
-          return alert !== undefined;
+          refused = await this.#alertText();
+          return refused !== undefined;
         },
         { message: `the ${name} screen to give way`, intervals: [0, 25, 50, 100] },
       )
       .toBe(true);
     if (refused && (await marker.isVisible().catch(() => false)))
       throw new LoginStepError('step-refused', name, `the provider refused the ${name} step at ${this.#where()}, saying "${refused}"`);
+  }
+
+  /**
+   * The first alert's words, if an alert with words is on the page. Asked in Playwright's own
+   * script world (a count, then one element's text): reading every alert's text at once would load
+   * its script into the page's world as well, on every screen the journey leaves.
+   */
+  async #alertText(): Promise<string | undefined> {
+    const worded = this.alert.filter({ hasText: /\S/ });
+    if (!(await worded.count().catch(() => 0))) return undefined;
+    const text = await worded
+      .first()
+      .textContent({ timeout: ALERT_READ_TIMEOUT_MS })
+      .catch(() => null);
+    return text?.trim() || undefined;
   }
 
   /**

@@ -21,7 +21,7 @@ import { generateAccount } from '../accounts/accounts.ts';
 import { CodeReader } from '../accounts/codes.ts';
 import { MINIMAL_ACCOUNT_SPEC, signInMinimally } from '../bench/minimal-login.ts';
 import { runSuite, startLabProcess } from './processes.ts';
-import { JOURNEY_PHASES, PHASES, type Phase, type PhaseReport } from '../reporters/phase-reporter.ts';
+import { JOURNEY_PHASES, PHASES, type Phase, type PhaseReport, type PhaseTest } from '../reporters/phase-reporter.ts';
 import { cellsFor, SEED_CASE, type Cell } from '../matrix/cells.ts';
 import { profileNamed } from '../matrix/profiles.ts';
 import { chooseEngine, engineProjectName } from '../browsers/engines.ts';
@@ -31,6 +31,8 @@ import { cellCostModel } from '../matrix/cost.ts';
 const LAB_PORT = Number(process.env.BENCH_LAB_PORT ?? 4790);
 const TOKEN = randomBytes(24).toString('base64url');
 const JOURNEYS = Number(process.env.BENCH_JOURNEYS ?? 15);
+/** The per-journey measures take turns this many times (see main). */
+const ROUNDS = 3;
 const TARGETS = { suiteOverMinimal: 1.2, pairwiseOverIdeal: 2, labReadyMs: 2000 };
 /**
  * A nightly job's budget for its tests: the fewest shards whose slowest job fits it is the nightly's
@@ -121,9 +123,9 @@ async function minimalLogin(browser: Browser, admin: LabAdminClient, app: string
 
 const readPhases = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as PhaseReport;
 
-/** Per-journey median of a phase group over a run's warm journeys. */
-function phaseMedian(report: PhaseReport, phases: readonly Phase[]): number {
-  return median(warmJourneys(report).map((test) => phases.reduce((sum, phase) => sum + (test.phases[phase] ?? 0), 0)));
+/** Per-journey median of a phase group over warm journeys. */
+function phaseMedian(journeys: readonly PhaseTest[], phases: readonly Phase[]): number {
+  return median(journeys.map((test) => phases.reduce((sum, phase) => sum + (test.phases[phase] ?? 0), 0)));
 }
 
 /** A run's journeys, the first (worker start, browser launch) left out, as the script's warm-up login is. */
@@ -177,7 +179,7 @@ async function main(): Promise<void> {
   const lab = await startLabProcess(env());
   const admin = new LabAdminClient(`http://127.0.0.1:${LAB_PORT}/__lab`, TOKEN);
   const description = await admin.describe();
-  let suite: PhaseReport, bare: PhaseReport, pairwise: PhaseReport;
+  let suite: PhaseTest[], bare: PhaseTest[], pairwise: PhaseReport;
   let pairwiseRun: { seconds: number; peakMiB: number; code: number | null };
   const minimal: MinimalTimes[] = [];
   const minimalEdgeWest: MinimalTimes[] = [];
@@ -185,36 +187,47 @@ async function main(): Promise<void> {
   const protocol: number[] = [];
   let labRssMiB: number;
   try {
-    // The suite: the seed login's account type (windows-chrome, gmail/bound/plus/totp) as a listed
-    // cell, JOURNEYS + 1 times in one worker and its browser, as a run's cells share them
-    // (--repeat-each would start a worker and a browser for every repeat).
-    mkdirSync(path.dirname(SUITE_CELLS), { recursive: true });
-    writeFileSync(SUITE_CELLS, JSON.stringify(Array.from({ length: JOURNEYS + 1 }, (_, n) => ({ label: `bench-${n}`, cell: BENCH_CELL }))));
-    const suiteRun = await runPlaywright(['tests/matrix.spec.ts', '--workers', '1', '--retries', '0'], {
-      AUTHMATRIX_PHASES: SUITE_PHASES,
-      MATRIX_CELLS: SUITE_CELLS,
-    });
-    suite = readPhases(SUITE_PHASES);
-    if (suiteRun.code !== 0 || suite.tests.length < 2)
-      throw new Error(`the suite's benchmark run failed (exit ${suiteRun.code}, ${suite.tests.length} journeys)`);
-
-    // The same minimal login as a bare Playwright test: the floor of any Playwright Test suite.
-    const bareRun = await runPlaywright(['--config', 'bench/bare.config.ts', '--workers', '1'], {
-      BENCH_LOGINS: String(JOURNEYS + 1),
-      BENCH_LAB_ADMIN_URL: `http://127.0.0.1:${LAB_PORT}/__lab`,
-      BENCH_LAB_APP_URL: description.urls.app,
-      AUTHMATRIX_PHASES: BARE_PHASES,
-    });
-    bare = readPhases(BARE_PHASES);
-    if (bareRun.code !== 0 || bare.tests.length < 2) throw new Error(`the bare Playwright Test login failed (exit ${bareRun.code})`);
-
     const launchOptions = launchOptionsFor(resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE }));
     const browser = await chromium.launch(launchOptions);
     const login = (on: Browser, proxy?: string) => minimalLogin(on, admin, description.urls.app, proxy);
     const edgeWest = description.urls.entryPoints['edge-west'];
     // The first login of each kind warms the browser up and is dropped, as the runs' first journeys are.
     await login(browser);
-    for (let i = 0; i < JOURNEYS; i += 1) minimal.push(await login(browser));
+
+    // The suite, the bare Playwright test and the plain script take turns, a share of the journeys
+    // each per round: a machine whose speed drifts over the minutes (a shared runner's neighbours)
+    // moves all three alike, not the one that happened to run then.
+    // The suite: the seed login's account type (windows-chrome, gmail/bound/plus/totp) as a listed
+    // cell, a round's share + 1 times in one worker and its browser, as a run's cells share them
+    // (--repeat-each would start a worker and a browser for every repeat).
+    mkdirSync(path.dirname(SUITE_CELLS), { recursive: true });
+    const perRound = Math.ceil(JOURNEYS / ROUNDS);
+    writeFileSync(SUITE_CELLS, JSON.stringify(Array.from({ length: perRound + 1 }, (_, n) => ({ label: `bench-${n}`, cell: BENCH_CELL }))));
+    suite = [];
+    bare = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const suiteRun = await runPlaywright(['tests/matrix.spec.ts', '--workers', '1', '--retries', '0'], {
+        AUTHMATRIX_PHASES: SUITE_PHASES,
+        MATRIX_CELLS: SUITE_CELLS,
+      });
+      const suiteRound = readPhases(SUITE_PHASES);
+      if (suiteRun.code !== 0 || suiteRound.tests.length < 2)
+        throw new Error(`the suite's benchmark run failed (exit ${suiteRun.code}, ${suiteRound.tests.length} journeys)`);
+      suite.push(...warmJourneys(suiteRound));
+
+      // The same minimal login as a bare Playwright test: the floor of any Playwright Test suite.
+      const bareRun = await runPlaywright(['--config', 'bench/bare.config.ts', '--workers', '1'], {
+        BENCH_LOGINS: String(perRound + 1),
+        BENCH_LAB_ADMIN_URL: `http://127.0.0.1:${LAB_PORT}/__lab`,
+        BENCH_LAB_APP_URL: description.urls.app,
+        AUTHMATRIX_PHASES: BARE_PHASES,
+      });
+      const bareRound = readPhases(BARE_PHASES);
+      if (bareRun.code !== 0 || bareRound.tests.length < 2) throw new Error(`the bare Playwright Test login failed (exit ${bareRun.code})`);
+      bare.push(...warmJourneys(bareRound));
+
+      for (let i = 0; i < perRound; i += 1) minimal.push(await login(browser));
+    }
     await login(browser, edgeWest);
     for (let i = 0; i < JOURNEYS; i += 1) minimalEdgeWest.push(await login(browser, edgeWest));
     // Two at once, each in its own browser as two workers' are: what one journey costs when the
@@ -253,7 +266,7 @@ async function main(): Promise<void> {
   }
 
   // Per journey, item by item: the plain script, the bare Playwright test, the suite.
-  const journeyMs = (report: PhaseReport) => spread(warmJourneys(report).map((test) => test.durationMs));
+  const journeyMs = (journeys: readonly PhaseTest[]) => spread(journeys.map((test) => test.durationMs));
   const suiteJourneyMs = journeyMs(suite);
   const bareTestJourneyMs = journeyMs(bare);
   const minimalJourneyMs = spread(minimal.map((times) => times.totalMs));
@@ -360,7 +373,7 @@ async function main(): Promise<void> {
   const markdown = [
     '# authmatrix benchmark',
     '',
-    `${JOURNEYS} logins per journey measure (browser: gmail/bound/plus/totp on windows-chrome; protocol: gmail/none/free/none with an email code), ${result.machine.cpus} cores, Node ${process.version}.`,
+    `${JOURNEYS} logins per journey measure, in ${ROUNDS} rounds that take turns (browser: gmail/bound/plus/totp on windows-chrome; protocol: gmail/none/free/none with an email code), ${result.machine.cpus} cores, Node ${process.version}.`,
     '',
     '## Targets',
     '',
@@ -383,7 +396,7 @@ async function main(): Promise<void> {
     '',
     `Suite / bare Playwright test: ${ratios.suiteOverBareTest.toFixed(2)} (what the suite adds); bare test / script: ${ratios.bareTestOverMinimal.toFixed(2)} (what Playwright Test adds); suite / protocol: ${ratios.suiteOverProtocol.toFixed(2)}.`,
     '',
-    'Item by item (medians per journey; the first journey of each, which starts the worker and the browser, left out):',
+    `Item by item (medians per journey; the three measures take turns in ${ROUNDS} rounds, and the first journey of each run, which starts the worker and the browser, is left out):`,
     '',
     table(
       ['item', 'minimal script', 'bare Playwright test', 'suite'],
