@@ -23,13 +23,23 @@ export function recordStepsInto(timeline: Timeline | undefined): void {
   current = timeline;
 }
 
-/** A `test.step` that also lands on the evidence timeline. */
+/** Whether a Playwright test is running here (page objects also serve plain scripts and tests of their own). */
+function inPlaywrightTest(): boolean {
+  try {
+    test.info();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A `test.step` that also lands on the evidence timeline; outside a Playwright test, the body alone. */
 export async function journeyStep<T>(title: string, body: () => Promise<T>): Promise<T> {
   const entry: TimelineEntry = { step: title, startedAt: new Date().toISOString() };
   const started = Date.now();
   current?.entries.push(entry);
 
-  const result = await test.step(title, body);
+  const result = inPlaywrightTest() ? await test.step(title, body) : await body();
 
   entry.durationMs = Date.now() - started;
   return result;
