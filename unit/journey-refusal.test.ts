@@ -26,7 +26,13 @@ after(async () => {
 
 test('a wrong password: the journey stops on the password screen, saying what the provider said', async () => {
   const admin = new LabAdminClient(lab.urls.admin, TEST_ADMIN_TOKEN);
-  const account = { email: `refused.${Date.now()}@gmail.com`, password: 'the-right-password', phone: null, plan: 'free', totpSecret: null };
+  const account = {
+    email: `refused.${Date.now()}@gmail.com`,
+    password: 'the-right-password',
+    phone: null,
+    plan: 'free' as const,
+    totpSecret: null,
+  };
   await admin.createAccount(account);
   const context = await browser.newContext();
   const page = await context.newPage();
