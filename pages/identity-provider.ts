@@ -115,19 +115,26 @@ export class IdentityProviderScreens {
 
   /** The provider screen showing now, if any; the most specific first. */
   async recognise(): Promise<ProviderScreen | undefined> {
-    // Every screen is asked about at once (the questions only read the page): one round trip's wait.
-    const [secondFactor, email, password, consent, ...interstitials] = await Promise.all([
+    // Every screen is asked about at once (the questions only read the page): one round trip's
+    // wait. The answers are read most specific first, and a question that failed (a locator that
+    // matches two fields) fails the look only when its answer is reached, as when asked in turn.
+    const answers = await Promise.allSettled([
       this.secondFactor?.isShown() ?? false,
       this.email.isShown(),
       this.password.isShown(),
       this.consent?.isShown() ?? false,
       ...this.interstitials.map((interstitial) => interstitial.isShown()),
     ]);
-    if (secondFactor) return { kind: 'second-factor' };
-    if (email) return { kind: 'identifier', withPassword: password };
-    if (password) return { kind: 'password' };
-    if (consent && this.consent) return { kind: 'pass-through', page: this.consent };
-    const interstitial = this.interstitials.find((_, index) => interstitials[index]);
+    const shown = (index: number): boolean => {
+      const answer = answers[index];
+      if (answer?.status === 'rejected') throw answer.reason;
+      return answer?.value ?? false;
+    };
+    if (shown(0)) return { kind: 'second-factor' };
+    if (shown(1)) return { kind: 'identifier', withPassword: shown(2) };
+    if (shown(2)) return { kind: 'password' };
+    if (this.consent && shown(3)) return { kind: 'pass-through', page: this.consent };
+    const interstitial = this.interstitials.find((_, index) => shown(4 + index));
     return interstitial ? { kind: 'pass-through', page: interstitial } : undefined;
   }
 
@@ -274,8 +281,15 @@ export class IdentityProviderScreens {
       if (screen) return screen;
       return (await done()) ? 'done' : undefined;
     }
-    const [isDone, screen] = await Promise.all([done(), this.recognise()]);
-    return isDone ? 'done' : screen;
+    // Asked together; the screens' answer (or its failure) counts only when the client is not done.
+    const recognised = this.recognise().then(
+      (screen) => ({ screen }),
+      (error: unknown) => ({ error }),
+    );
+    if (await done()) return 'done';
+    const answer = await recognised;
+    if ('error' in answer) throw answer.error;
+    return answer.screen;
   }
 
   /** The next thing to act on, or 'done'; a page nobody described stops the run with what it shows. */

@@ -61,8 +61,15 @@ export class LoginJourney {
 
   /** Whether the app shows signed-in or its error page now (no wait). */
   async landed(): Promise<'signed-in' | 'error' | undefined> {
-    const [home, error] = await Promise.all([this.home.isShown(), this.error.isShown()]);
-    return home ? 'signed-in' : error ? 'error' : undefined;
+    // Asked together; the error page's answer (or its failure) counts only when the app is not signed in.
+    const error = this.error.isShown().then(
+      (shown) => ({ shown }),
+      (failure: unknown) => ({ failure }),
+    );
+    if (await this.home.isShown()) return 'signed-in';
+    const answer = await error;
+    if ('failure' in answer) throw answer.failure;
+    return answer.shown ? 'error' : undefined;
   }
 
   /** Waits for the app to land on either the signed-in state or its error page, and reads which. */
