@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { QUIET_CHROMIUM_ARGS, resolveBrowser } from '../browsers/browser.ts';
+import { headedRun, QUIET_CHROMIUM_ARGS, resolveBrowser } from '../browsers/browser.ts';
 import { ensureBrowser, NoBrowserError } from '../browsers/browser-install.ts';
 
 test("Playwright's own Chromium comes first when it is installed", () => {
@@ -71,4 +71,22 @@ test('with no browser, no download and no root: one error naming the commands to
       error.message.includes('BROWSER_EXECUTABLE') &&
       error.message.includes('apt-get: needs root'),
   );
+});
+
+test('a run is headed with --headed, --ui, --debug or PWDEBUG, decided once for the workers to inherit', () => {
+  for (const argv of [
+    ['node', 'playwright', 'test', '--headed'],
+    ['node', 'playwright', 'test', '--ui'],
+    ['node', 'playwright', 'test', '--debug'],
+  ]) {
+    const env: NodeJS.ProcessEnv = {};
+    assert.equal(headedRun(argv, env), true, argv.join(' '));
+    assert.equal(env.AUTHMATRIX_HEADED, '1');
+  }
+  assert.equal(headedRun(['node', 'playwright', 'test'], { PWDEBUG: '1' }), true);
+  const env: NodeJS.ProcessEnv = {};
+  assert.equal(headedRun(['node', 'playwright', 'test'], env), false);
+  assert.equal(env.AUTHMATRIX_HEADED, '0');
+  // A worker's own command line says nothing: it keeps the runner's decision.
+  assert.equal(headedRun(['node', 'worker.js'], { AUTHMATRIX_HEADED: '1' }), true);
 });
