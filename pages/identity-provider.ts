@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { SecondFactorChannel, TargetProfile } from '../targets/profile.ts';
 import { EmailPage } from './email.page.ts';
-import { visibleLocator } from './locate.ts';
+import { askNow, firstText, visibleLocator } from './locate.ts';
 import { PassThroughPage } from './pass-through.page.ts';
 import { PasswordPage } from './password.page.ts';
 import { SecondFactorPage } from './second-factor.page.ts';
@@ -61,9 +61,6 @@ export class LoginStepError extends Error {
   }
 }
 
-/** How long reading an alert just counted may take (it is there: this only bounds a page navigating away). */
-const ALERT_READ_TIMEOUT_MS = 1_000;
-
 /** How often one screen may come back before the journey calls it a loop. */
 const MAX_VISITS_PER_SCREEN = 3;
 
@@ -116,26 +113,20 @@ export class IdentityProviderScreens {
   /** The provider screen showing now, if any; the most specific first. */
   async recognise(): Promise<ProviderScreen | undefined> {
     // Every screen is asked about at once (the questions only read the page): one round trip's
-    // wait. The answers are read most specific first, and a question that failed (a locator that
-    // matches two fields) fails the look only when its answer is reached, as when asked in turn.
-    const answers = await Promise.allSettled([
-      this.secondFactor?.isShown() ?? false,
+    // wait. The answers are read most specific first, as when asked in turn.
+    const [secondFactor, email, password, consent, ...interstitials] = [
+      this.secondFactor?.isShown() ?? Promise.resolve(false),
       this.email.isShown(),
       this.password.isShown(),
-      this.consent?.isShown() ?? false,
+      this.consent?.isShown() ?? Promise.resolve(false),
       ...this.interstitials.map((interstitial) => interstitial.isShown()),
-    ]);
-    const shown = (index: number): boolean => {
-      const answer = answers[index];
-      if (answer?.status === 'rejected') throw answer.reason;
-      return answer?.value ?? false;
-    };
-    if (shown(0)) return { kind: 'second-factor' };
-    if (shown(1)) return { kind: 'identifier', withPassword: shown(2) };
-    if (shown(2)) return { kind: 'password' };
-    if (this.consent && shown(3)) return { kind: 'pass-through', page: this.consent };
-    const interstitial = this.interstitials.find((_, index) => shown(4 + index));
-    return interstitial ? { kind: 'pass-through', page: interstitial } : undefined;
+    ].map(askNow);
+    if (await secondFactor?.()) return { kind: 'second-factor' };
+    if (await email?.()) return { kind: 'identifier', withPassword: (await password?.()) ?? false };
+    if (await password?.()) return { kind: 'password' };
+    if (this.consent && (await consent?.())) return { kind: 'pass-through', page: this.consent };
+    for (const [index, page] of this.interstitials.entries()) if (await interstitials[index]?.()) return { kind: 'pass-through', page };
+    return undefined;
   }
 
   /**
@@ -215,7 +206,7 @@ export class IdentityProviderScreens {
       .poll(
         async () => {
           if (!(await marker.isVisible().catch(() => false))) return true;
-          refused = await this.#alertText();
+          refused = await firstText(this.alert.filter({ hasText: /\S/ }));
           return refused !== undefined;
         },
         { message: `the ${name} screen to give way`, intervals: [0, 25, 50, 100] },
@@ -223,21 +214,6 @@ export class IdentityProviderScreens {
       .toBe(true);
     if (refused && (await marker.isVisible().catch(() => false)))
       throw new LoginStepError('step-refused', name, `the provider refused the ${name} step at ${this.#where()}, saying "${refused}"`);
-  }
-
-  /**
-   * The first alert's words, if an alert with words is on the page. Asked in Playwright's own
-   * script world (a count, then one element's text): reading every alert's text at once would load
-   * its script into the page's world as well, on every screen the journey leaves.
-   */
-  async #alertText(): Promise<string | undefined> {
-    const worded = this.alert.filter({ hasText: /\S/ });
-    if (!(await worded.count().catch(() => 0))) return undefined;
-    const text = await worded
-      .first()
-      .textContent({ timeout: ALERT_READ_TIMEOUT_MS })
-      .catch(() => null);
-    return text?.trim() || undefined;
   }
 
   /**
@@ -282,14 +258,8 @@ export class IdentityProviderScreens {
       return (await done()) ? 'done' : undefined;
     }
     // Asked together; the screens' answer (or its failure) counts only when the client is not done.
-    const recognised = this.recognise().then(
-      (screen) => ({ screen }),
-      (error: unknown) => ({ error }),
-    );
-    if (await done()) return 'done';
-    const answer = await recognised;
-    if ('error' in answer) throw answer.error;
-    return answer.screen;
+    const screen = askNow(this.recognise());
+    return (await done()) ? 'done' : screen();
   }
 
   /** The next thing to act on, or 'done'; a page nobody described stops the run with what it shows. */

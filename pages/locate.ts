@@ -26,14 +26,39 @@ export function readerLocator(page: Page, reader: Reader): Locator {
 /** How long reading an element just counted may take (it is there: this only bounds a page that navigates away meanwhile). */
 const PRESENT_READ_TIMEOUT_MS = 1_000;
 
+/**
+ * The first match's text, trimmed, or undefined when nothing matches (no wait). Both calls run in
+ * Playwright's own script world: reading all matches (allTextContents) would load its script into
+ * the page's own world too, on every document read.
+ */
+export async function firstText(locator: Locator): Promise<string | undefined> {
+  if (!(await locator.count().catch(() => 0))) return undefined;
+  const text = await locator
+    .first()
+    .textContent({ timeout: PRESENT_READ_TIMEOUT_MS })
+    .catch(() => null);
+  return text?.trim() || undefined;
+}
+
+/**
+ * A question asked now whose answer is read later, in the order the caller reads its answers: a
+ * failure counts only if its answer is read (asked in turn, the question might not have been asked).
+ */
+export function askNow<T>(question: Promise<T>): () => Promise<T> {
+  const settled = question.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  return async () => {
+    const answer = await settled;
+    if ('error' in answer) throw answer.error;
+    return answer.value;
+  };
+}
+
 /** The value a reader points at: the element's text, or the first group of its regex. */
 export async function readValue(page: Page, reader: Reader): Promise<string | undefined> {
-  // No wait: an element that is not there reads as undefined. Both calls run in Playwright's own
-  // script world; reading all matches (allTextContents) would load its script into the page's world too.
-  const element = readerLocator(page, reader).first();
-  const text = (await element.count())
-    ? ((await element.textContent({ timeout: PRESENT_READ_TIMEOUT_MS }).catch(() => null)) ?? '').trim()
-    : '';
+  const text = (await firstText(readerLocator(page, reader))) ?? '';
   if (!('text' in reader)) return text || undefined;
   const match = reader.text.exec(text);
   return (match?.[1] ?? match?.[0])?.trim() || undefined;

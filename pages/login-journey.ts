@@ -4,6 +4,7 @@ import { AppLandingPage } from './app-landing.page.ts';
 import { AuthErrorPage, type AuthErrorDetails } from './auth-error.page.ts';
 import type { EmailPage } from './email.page.ts';
 import { IdentityProviderScreens, type CodeSource, type JourneyAccount } from './identity-provider.ts';
+import { askNow } from './locate.ts';
 import { SignedInHomePage } from './signed-in-home.page.ts';
 import { journeyStep } from './timeline.ts';
 
@@ -62,14 +63,9 @@ export class LoginJourney {
   /** Whether the app shows signed-in or its error page now (no wait). */
   async landed(): Promise<'signed-in' | 'error' | undefined> {
     // Asked together; the error page's answer (or its failure) counts only when the app is not signed in.
-    const error = this.error.isShown().then(
-      (shown) => ({ shown }),
-      (failure: unknown) => ({ failure }),
-    );
+    const error = askNow(this.error.isShown());
     if (await this.home.isShown()) return 'signed-in';
-    const answer = await error;
-    if ('failure' in answer) throw answer.failure;
-    return answer.shown ? 'error' : undefined;
+    return (await error()) ? 'error' : undefined;
   }
 
   /** Waits for the app to land on either the signed-in state or its error page, and reads which. */
