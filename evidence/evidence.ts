@@ -5,7 +5,8 @@
  * verifier, token, password, TOTP secret or cookie, and no URL query.
  */
 import { request as httpRequest } from 'node:http';
-import type { Page, Route } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { devtoolsSession } from '../browsers/devtools.ts';
 import type { Cell } from '../matrix/cells.ts';
 import { classify, type Classification, type ExchangeEvidence, type FailureEvidence } from './classify.ts';
 import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
@@ -72,28 +73,40 @@ interface ExchangeResponse {
   body: Buffer;
 }
 
+/** A token request the browser sent and the recorder holds, as either way of capturing it sees it. */
+interface HeldExchange {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+  /** Sends it as Playwright would (the context's proxy, a CONNECT tunnel for HTTPS, its cookie jar). */
+  fetch(timeoutMs: number): Promise<ExchangeResponse>;
+  fulfill(response: ExchangeResponse): Promise<void>;
+  abort(reason: 'timedout' | 'failed'): Promise<void>;
+}
+
 /**
- * Sends a routed request as the browser would have: through `proxy`, a plain-HTTP request goes in
+ * Sends a held request as the browser would have: through `proxy`, a plain-HTTP request goes in
  * absolute form (`POST http://host/token`), which a proxy can read and rewrite; anything else is
  * fetched by Playwright (directly, or through the proxy's CONNECT tunnel, as a browser does for
  * HTTPS). Playwright's own fetch would tunnel plain HTTP too, out of the proxy's sight.
  */
-async function sendAsBrowser(route: Route, proxy: string | undefined, signal: AbortSignal, timeoutMs: number): Promise<ExchangeResponse> {
-  const request = route.request();
-  const target = new URL(request.url());
-  if (!proxy || target.protocol !== 'http:') {
-    const response = await route.fetch({ timeout: timeoutMs });
-    return { status: response.status(), headers: response.headers(), body: await response.body() };
-  }
+async function sendAsBrowser(
+  request: HeldExchange,
+  proxy: string | undefined,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<ExchangeResponse> {
+  const target = new URL(request.url);
+  if (!proxy || target.protocol !== 'http:') return request.fetch(timeoutMs);
   const via = new URL(proxy);
-  const headers: Record<string, string> = { ...(await request.allHeaders()), host: target.host };
+  const headers: Record<string, string> = { ...request.headers, host: target.host };
   if (via.username)
     headers['proxy-authorization'] =
       `Basic ${Buffer.from(`${decodeURIComponent(via.username)}:${decodeURIComponent(via.password)}`).toString('base64')}`;
-  const body = request.postDataBuffer();
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
-      { host: via.hostname, port: via.port || 80, method: request.method(), path: target.href, headers, signal },
+      { host: via.hostname, port: via.port || 80, method: request.method, path: target.href, headers, signal },
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -107,8 +120,57 @@ async function sendAsBrowser(route: Route, proxy: string | undefined, signal: Ab
       },
     );
     outgoing.on('error', reject);
-    outgoing.end(body ?? undefined);
+    outgoing.end(request.body ?? undefined);
   });
+}
+
+/** Whether a regular expression's source is a choice of alternatives (`a|b`) outside any group. */
+function hasTopLevelAlternative(source: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let at = 0; at < source.length; at++) {
+    const char = source[at];
+    if (char === '\\') at++;
+    else if (inClass) inClass = char !== ']';
+    else if (char === '[') inClass = true;
+    else if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+const WILDCARD_SPECIAL = /[\\*?]/g;
+
+/**
+ * The URL pattern of Chromium's `Fetch` domain that holds every URL the expression can match: the
+ * expression's literal start (from `^`, through its origin and at least the `/` after it), then
+ * anything. Undefined when the expression has no such start (unanchored, case-insensitive, with an
+ * alternative, or a pattern before the path): it is then watched by Playwright's own routing.
+ */
+export function urlPatternFor(url: RegExp): string | undefined {
+  const source = url.source;
+  if (url.flags.includes('i') || !source.startsWith('^') || hasTopLevelAlternative(source)) return undefined;
+  let literal = '';
+  for (let at = 1; at < source.length; at++) {
+    const char = source[at] as string;
+    if (char === '\\') {
+      const next = source[at + 1];
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) break;
+      literal += next;
+      at++;
+      continue;
+    }
+    if ('.+()[]|$^'.includes(char)) break;
+    if ('*?{'.includes(char)) {
+      // A quantifier that may leave out the character before it.
+      literal = literal.slice(0, -1);
+      break;
+    }
+    literal += char;
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]+\//i.test(literal)) return undefined;
+  return `${literal.replace(WILDCARD_SPECIAL, (special) => `\\${special}`)}*`;
 }
 
 const pathOnly = (url: string) => {
@@ -123,6 +185,8 @@ export class EvidenceRecorder {
   classification: Classification | undefined;
   /** The target answered 429 to some request of this sign-in (a page, the token exchange). */
   rateLimited = false;
+  /** How the exchange is held: the DevTools protocol narrowed to the endpoint, or Playwright's routing. */
+  capture: 'devtools' | 'route' | undefined;
   #callbackAt: number | undefined;
   /** Exchanges sent and not yet answered. */
   readonly #pending = new Set<{ endpoint: string; startedAt: number; codeAgeMs: number | undefined; entry: string | undefined }>();
@@ -136,11 +200,17 @@ export class EvidenceRecorder {
 
   /**
    * Watches a page for the token exchange and the moment the code reached the app. The exchange is
-   * captured at the network layer — the request is fetched here and its response handed to the
-   * page — so its status, headers and error body are kept even when the app navigates away the
+   * captured at the network layer — the request is held, sent from here and its response handed to
+   * the page — so its status, headers and error body are kept even when the app navigates away the
    * instant it fails. A successful response holds the tokens: only an error body is read.
    * `timeoutMs` (0: none) is how long the client waits for the answer: past it the request is
    * given up, the browser's fetch fails, and the exchange is recorded as unanswered (no-response).
+   *
+   * On Chromium the page holds only the token endpoint's requests, through the DevTools protocol's
+   * `Fetch` domain narrowed to the endpoint's URL; every other request goes on unheld, with the
+   * browser's cache. Other engines, and an endpoint whose URL has no literal start to narrow to, are
+   * watched with Playwright's routing, which holds every request of the context and turns its
+   * cache off.
    */
   async watch(page: Page, proxy?: string, entry?: string, timeoutMs = 0): Promise<void> {
     page.on('request', (request) => {
@@ -149,52 +219,124 @@ export class EvidenceRecorder {
     page.on('response', (response) => {
       if (response.status() === 429) this.rateLimited = true;
     });
+    const hold = (held: HeldExchange) => this.#exchange(held, proxy, entry, timeoutMs);
+    const pattern = urlPatternFor(this.tokenExchange.url);
+    if (pattern && page.context().browser()?.browserType().name() === 'chromium') {
+      await this.#holdOverDevTools(page, pattern, hold);
+      this.capture = 'devtools';
+      return;
+    }
     await page.context().route(this.tokenExchange.url, async (route) => {
       const request = route.request();
       if (request.method() !== this.tokenExchange.method) return route.fallback();
-      const startedAt = Date.now();
-      const codeAgeMs = this.#callbackAt === undefined ? undefined : startedAt - this.#callbackAt;
-      const base = { endpoint: pathOnly(request.url()), method: request.method(), startedAt: new Date(startedAt).toISOString(), codeAgeMs };
-      const pending = { endpoint: base.endpoint, startedAt, codeAgeMs, entry };
-      this.#pending.add(pending);
-      let response: ExchangeResponse;
-      const signal = timeoutMs > 0 ? AbortSignal.any([this.#inFlight.signal, AbortSignal.timeout(timeoutMs)]) : this.#inFlight.signal;
-      try {
-        response = await sendAsBrowser(route, proxy, signal, timeoutMs);
-      } catch (error) {
-        if (this.#inFlight.signal.aborted) return;
-        this.#pending.delete(pending);
-        const durationMs = Date.now() - startedAt;
-        // No answer in the client's time: the browser's request is given up, as a held one would be.
-        const gaveUp = timeoutMs > 0 && durationMs >= timeoutMs;
-        this.exchanges.push({
-          ...base,
-          status: 0,
-          ...(gaveUp
-            ? { errorDescription: `no answer within ${timeoutMs} ms`, pendingMs: durationMs, entry }
-            : { error: 'network_error', errorDescription: (error as Error).message.split('\n')[0] }),
-          durationMs,
-        });
-        await route.abort(gaveUp ? 'timedout' : 'failed').catch(() => undefined);
+      await hold({
+        url: request.url(),
+        method: request.method(),
+        headers: await request.allHeaders(),
+        body: request.postDataBuffer() ?? undefined,
+        fetch: async (timeout) => {
+          const response = await route.fetch({ timeout });
+          return { status: response.status(), headers: response.headers(), body: await response.body() };
+        },
+        fulfill: (response) => route.fulfill({ status: response.status, headers: response.headers, body: response.body }),
+        abort: (reason) => route.abort(reason),
+      });
+    });
+    this.capture = 'route';
+  }
+
+  async #holdOverDevTools(page: Page, urlPattern: string, hold: (held: HeldExchange) => Promise<void>): Promise<void> {
+    const context = page.context();
+    const cdp = await devtoolsSession(page);
+    // Once the page is gone its requests are too: a late answer has nowhere to go.
+    const settle = (sent: Promise<unknown>): Promise<void> =>
+      sent.then(
+        () => undefined,
+        () => undefined,
+      );
+    cdp.on('Fetch.requestPaused', ({ requestId, request }) => {
+      if (request.method !== this.tokenExchange.method || !this.tokenExchange.url.test(request.url)) {
+        void settle(cdp.send('Fetch.continueRequest', { requestId }));
         return;
       }
-      this.#pending.delete(pending);
-      const { headers } = response;
-      const exchange: TokenExchangeEvidence = {
-        ...base,
-        status: response.status,
-        requestId: headers['x-request-id'],
-        serverDate: headers.date,
-        via: headers.via,
-        node: headers['x-lab-node'],
-        entry: headers['x-lab-entry'],
-        durationMs: Date.now() - startedAt,
-      };
-      if (response.status === 429) this.rateLimited = true;
-      if (response.status >= 400) Object.assign(exchange, errorFields(response.body.toString('utf8'), headers['content-type']));
-      this.exchanges.push(exchange);
-      await route.fulfill({ status: response.status, headers, body: response.body }).catch(() => undefined);
+      const body = request.postDataEntries?.length
+        ? Buffer.concat(request.postDataEntries.map((part) => Buffer.from(part.bytes ?? '', 'base64')))
+        : undefined;
+      void hold({
+        url: request.url,
+        method: request.method,
+        headers: request.headers,
+        body,
+        fetch: async (timeout) => {
+          const response = await context.request.fetch(request.url, {
+            method: request.method,
+            headers: request.headers,
+            ...(body ? { data: body } : {}),
+            timeout,
+          });
+          return { status: response.status(), headers: response.headers(), body: await response.body() };
+        },
+        fulfill: (response) =>
+          settle(
+            cdp.send('Fetch.fulfillRequest', {
+              requestId,
+              responseCode: response.status,
+              responseHeaders: Object.entries(response.headers).flatMap(([name, value]) =>
+                (name.toLowerCase() === 'set-cookie' ? value.split('\n') : [value]).map((each) => ({ name, value: each })),
+              ),
+              body: response.body.toString('base64'),
+            }),
+          ),
+        abort: (reason) => settle(cdp.send('Fetch.failRequest', { requestId, errorReason: reason === 'timedout' ? 'TimedOut' : 'Failed' })),
+      });
     });
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern, requestStage: 'Request' }] });
+  }
+
+  /** Sends a held token request on the cell's network path, records what came back, and answers the page with it. */
+  async #exchange(held: HeldExchange, proxy: string | undefined, entry: string | undefined, timeoutMs: number): Promise<void> {
+    const startedAt = Date.now();
+    const codeAgeMs = this.#callbackAt === undefined ? undefined : startedAt - this.#callbackAt;
+    const base = { endpoint: pathOnly(held.url), method: held.method, startedAt: new Date(startedAt).toISOString(), codeAgeMs };
+    const pending = { endpoint: base.endpoint, startedAt, codeAgeMs, entry };
+    this.#pending.add(pending);
+    let response: ExchangeResponse;
+    const signal = timeoutMs > 0 ? AbortSignal.any([this.#inFlight.signal, AbortSignal.timeout(timeoutMs)]) : this.#inFlight.signal;
+    try {
+      response = await sendAsBrowser(held, proxy, signal, timeoutMs);
+    } catch (error) {
+      if (this.#inFlight.signal.aborted) return;
+      this.#pending.delete(pending);
+      const durationMs = Date.now() - startedAt;
+      // No answer in the client's time: the browser's request is given up, as a held one would be.
+      const gaveUp = timeoutMs > 0 && durationMs >= timeoutMs;
+      this.exchanges.push({
+        ...base,
+        status: 0,
+        ...(gaveUp
+          ? { errorDescription: `no answer within ${timeoutMs} ms`, pendingMs: durationMs, entry }
+          : { error: 'network_error', errorDescription: (error as Error).message.split('\n')[0] }),
+        durationMs,
+      });
+      await held.abort(gaveUp ? 'timedout' : 'failed').catch(() => undefined);
+      return;
+    }
+    this.#pending.delete(pending);
+    const { headers } = response;
+    const exchange: TokenExchangeEvidence = {
+      ...base,
+      status: response.status,
+      requestId: headers['x-request-id'],
+      serverDate: headers.date,
+      via: headers.via,
+      node: headers['x-lab-node'],
+      entry: headers['x-lab-entry'],
+      durationMs: Date.now() - startedAt,
+    };
+    if (response.status === 429) this.rateLimited = true;
+    if (response.status >= 400) Object.assign(exchange, errorFields(response.body.toString('utf8'), headers['content-type']));
+    this.exchanges.push(exchange);
+    await held.fulfill(response).catch(() => undefined);
   }
 
   /** Aborts the exchanges still waiting for an answer: the test that sent them is over. */
