@@ -151,16 +151,24 @@ const ITEMS: { item: string; minimal: (times: MinimalTimes) => number; phases: r
   { item: 'teardown: evidence, context close', minimal: (times) => times.closeMs, phases: ['teardown'] },
 ];
 
+/**
+ * Runs Playwright Test. With `sampleMemory`, the run's peak memory is sampled four times a second
+ * while it lasts: each sample runs `ps`, CPU the runs timed journey by journey (and the script
+ * they are held against) must not share.
+ */
 async function runPlaywright(
   args: string[],
   extra: Record<string, string>,
+  sampleMemory = false,
 ): Promise<{ seconds: number; peakMiB: number; code: number | null }> {
   let peakMiB = 0;
   let sampler: NodeJS.Timeout | undefined;
   const run = await runSuite(args, env(extra), {
     output: 'inherit',
-    // Memory is sampled while the run lasts; the sampler stops with it.
-    onSpawn: (child) => (sampler = setInterval(() => (peakMiB = Math.max(peakMiB, treeRssMiB(child.pid ?? 0))), 250)),
+    // The sampler stops with the run.
+    ...(sampleMemory
+      ? { onSpawn: (child) => (sampler = setInterval(() => (peakMiB = Math.max(peakMiB, treeRssMiB(child.pid ?? 0))), 250)) }
+      : {}),
   });
   clearInterval(sampler);
   return { seconds: run.ms / 1000, peakMiB, code: run.status };
@@ -255,10 +263,11 @@ async function main(): Promise<void> {
       protocol.push(performance.now() - started);
     }
 
-    pairwiseRun = await runPlaywright(['tests/matrix.spec.ts', '--workers', '2', '--retries', '0'], {
-      MATRIX: 'pairwise',
-      AUTHMATRIX_PHASES: PAIRWISE_PHASES,
-    });
+    pairwiseRun = await runPlaywright(
+      ['tests/matrix.spec.ts', '--workers', '2', '--retries', '0'],
+      { MATRIX: 'pairwise', AUTHMATRIX_PHASES: PAIRWISE_PHASES },
+      true,
+    );
     pairwise = readPhases(PAIRWISE_PHASES);
     labRssMiB = treeRssMiB(lab.child.pid ?? 0);
   } finally {
