@@ -56,8 +56,9 @@ export class LoginJourney {
 
   /** Goes through whichever provider screens show, until the app shows signed-in or its error page. */
   private async completeAtIdentityProvider(account: JourneyAccount): Promise<JourneyOutcome> {
-    await this.identityProvider.signIn(account, this.codes, async () => (await this.landed()) !== undefined);
-    return this.outcome();
+    let landed: 'signed-in' | 'error' | undefined;
+    await this.identityProvider.signIn(account, this.codes, async () => (landed = await this.landed()) !== undefined);
+    return this.outcome(landed);
   }
 
   /** Whether the app shows signed-in or its error page now (no wait). */
@@ -68,16 +69,20 @@ export class LoginJourney {
     return (await error()) ? 'error' : undefined;
   }
 
-  /** Waits for the app to land on either the signed-in state or its error page, and reads which. */
-  async outcome(): Promise<JourneyOutcome> {
+  /**
+   * Waits for the app to land on either the signed-in state or its error page, and reads which.
+   * `seen`: where the app was seen to land already (the journey's last look), not asked again.
+   */
+  async outcome(seen?: 'signed-in' | 'error'): Promise<JourneyOutcome> {
     return journeyStep('Wait for the app to finish signing in', async () => {
-      let landed: 'signed-in' | 'error' | undefined;
-      await expect
-        .poll(async () => (landed = await this.landed()), {
-          message: 'the app to show signed-in or its error page',
-          intervals: [0, 25, 50, 100],
-        })
-        .toBeDefined();
+      let landed = seen;
+      if (!landed)
+        await expect
+          .poll(async () => (landed = await this.landed()), {
+            message: 'the app to show signed-in or its error page',
+            intervals: [0, 25, 50, 100],
+          })
+          .toBeDefined();
       if (landed === 'signed-in') return { kind: 'signed-in' as const, ...(await this.home.read()) };
       return { kind: 'error' as const, details: await this.error.read() };
     });

@@ -1,4 +1,4 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { TargetProfile } from '../targets/profile.ts';
 import { buttonLocator, fieldLocator } from './locate.ts';
 import { journeyStep } from './timeline.ts';
@@ -24,7 +24,7 @@ export class PasswordPage {
 
   async submitPassword(password: string): Promise<void> {
     await journeyStep('Enter the password', async () => {
-      await expect(this.passwordField).toBeEditable();
+      // Typing waits for the field to be editable.
       await typeInto(this.passwordField, password, this.typing);
       await this.continueButton.click();
     });

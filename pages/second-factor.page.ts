@@ -26,10 +26,12 @@ export class SecondFactorPage {
     await expect(this.codeField).toBeEditable();
   }
 
-  /** `code` is asked for only once the screen is up, so an SMS or email code is the one this step sent. */
+  /**
+   * Called once the screen is up (the journey recognised it), so that the SMS or email code `code`
+   * returns is the one this screen sent. Typing waits for the field to be editable.
+   */
   async submitCode(channel: SecondFactorChannel, code: () => Promise<string>): Promise<void> {
     await journeyStep(`Enter the verification code (${channel})`, async () => {
-      await this.waitUntilShown();
       await typeInto(this.codeField, await code(), this.typing);
       await this.continueButton.click();
     });
