@@ -144,33 +144,52 @@ const WILDCARD_SPECIAL = /[\\*?]/g;
 
 /**
  * The URL pattern of Chromium's `Fetch` domain that holds every URL the expression can match: the
- * expression's literal start (from `^`, through its origin and at least the `/` after it), then
- * anything. Undefined when the expression has no such start (unanchored, case-insensitive, with an
- * alternative, or a pattern before the path): it is then watched by Playwright's own routing.
+ * expression's literal start (from `^`, through its origin and at least the `/` after it; a `.`
+ * that matches any character is the pattern's `?`), then anything. Undefined when the expression
+ * has no such start (unanchored, case-insensitive, with an alternative, or a pattern before the
+ * path).
  */
 export function urlPatternFor(url: RegExp): string | undefined {
   const source = url.source;
   if (url.flags.includes('i') || !source.startsWith('^') || hasTopLevelAlternative(source)) return undefined;
-  let literal = '';
+  // Each piece: what it adds to the pattern, and the character it stands for (any, for `.`).
+  const pieces: { pattern: string; char: string }[] = [];
+  const literal = (char: string) => ({ pattern: char.replace(WILDCARD_SPECIAL, (special) => `\\${special}`), char });
   for (let at = 1; at < source.length; at++) {
     const char = source[at] as string;
     if (char === '\\') {
       const next = source[at + 1];
       if (next === undefined || /[A-Za-z0-9]/.test(next)) break;
-      literal += next;
+      pieces.push(literal(next));
       at++;
-      continue;
-    }
-    if ('.+()[]|$^'.includes(char)) break;
-    if ('*?{'.includes(char)) {
-      // A quantifier that may leave out the character before it.
-      literal = literal.slice(0, -1);
+    } else if (char === '.') {
+      pieces.push({ pattern: '?', char: '.' });
+    } else if ('*?{'.includes(char)) {
+      // A quantifier that may leave out the piece before it.
+      pieces.pop();
       break;
+    } else if ('+()[]|$^'.includes(char)) {
+      break;
+    } else {
+      pieces.push(literal(char));
     }
-    literal += char;
   }
-  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]+\//i.test(literal)) return undefined;
-  return `${literal.replace(WILDCARD_SPECIAL, (special) => `\\${special}`)}*`;
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]+\//i.test(pieces.map((piece) => piece.char).join(''))) return undefined;
+  return `${pieces.map((piece) => piece.pattern).join('')}*`;
+}
+
+/** The requests a page's script sends: a browser's token request is one of them. */
+const SCRIPT_REQUESTS = ['Fetch', 'XHR'] as const;
+
+export interface WatchOptions {
+  /** The cell's proxy: the exchange goes through it, as the browser's would. */
+  proxy?: string | undefined;
+  /** The network path's name, for an exchange left without an answer. */
+  entry?: string | undefined;
+  /** How long the client waits for the token endpoint (0: no limit). */
+  timeoutMs?: number;
+  /** How the exchange is held on Chromium: 'devtools' (default) or Playwright's 'route', as on other engines. */
+  capture?: 'devtools' | 'route';
 }
 
 const pathOnly = (url: string) => {
@@ -206,13 +225,15 @@ export class EvidenceRecorder {
    * `timeoutMs` (0: none) is how long the client waits for the answer: past it the request is
    * given up, the browser's fetch fails, and the exchange is recorded as unanswered (no-response).
    *
-   * On Chromium the page holds only the token endpoint's requests, through the DevTools protocol's
-   * `Fetch` domain narrowed to the endpoint's URL; every other request goes on unheld, with the
-   * browser's cache. Other engines, and an endpoint whose URL has no literal start to narrow to, are
-   * watched with Playwright's routing, which holds every request of the context and turns its
-   * cache off.
+   * On Chromium the page holds, through the DevTools protocol's `Fetch` domain, only the requests
+   * that may be the exchange: those under the endpoint URL's literal start, or, for an endpoint
+   * known by a pattern alone (`/token$`), the page's fetch and XMLHttpRequest requests (a browser
+   * sends its token request from script); every other request goes on unheld, with the browser's
+   * cache. Other engines (or `capture: 'route'`) are watched with Playwright's routing, which holds
+   * every request of the context and turns its cache off.
    */
-  async watch(page: Page, proxy?: string, entry?: string, timeoutMs = 0): Promise<void> {
+  async watch(page: Page, options: WatchOptions = {}): Promise<void> {
+    const { proxy, entry, timeoutMs = 0 } = options;
     page.on('request', (request) => {
       if (request.url().startsWith(this.callbackPrefix)) this.#callbackAt = Date.now();
     });
@@ -220,9 +241,9 @@ export class EvidenceRecorder {
       if (response.status() === 429) this.rateLimited = true;
     });
     const hold = (held: HeldExchange) => this.#exchange(held, proxy, entry, timeoutMs);
-    const pattern = urlPatternFor(this.tokenExchange.url);
-    if (pattern && page.context().browser()?.browserType().name() === 'chromium') {
-      await this.#holdOverDevTools(page, pattern, hold);
+    const onChromium = page.context().browser()?.browserType().name() === 'chromium';
+    if (onChromium && options.capture !== 'route') {
+      await this.#holdOverDevTools(page, hold);
       this.capture = 'devtools';
       return;
     }
@@ -245,7 +266,7 @@ export class EvidenceRecorder {
     this.capture = 'route';
   }
 
-  async #holdOverDevTools(page: Page, urlPattern: string, hold: (held: HeldExchange) => Promise<void>): Promise<void> {
+  async #holdOverDevTools(page: Page, hold: (held: HeldExchange) => Promise<void>): Promise<void> {
     const context = page.context();
     const cdp = await devtoolsSession(page);
     // Once the page is gone its requests are too: a late answer has nowhere to go.
@@ -290,7 +311,12 @@ export class EvidenceRecorder {
         abort: (reason) => settle(cdp.send('Fetch.failRequest', { requestId, errorReason: reason === 'timedout' ? 'TimedOut' : 'Failed' })),
       });
     });
-    await cdp.send('Fetch.enable', { patterns: [{ urlPattern, requestStage: 'Request' }] });
+    const urlPattern = urlPatternFor(this.tokenExchange.url);
+    await cdp.send('Fetch.enable', {
+      patterns: urlPattern
+        ? [{ urlPattern, requestStage: 'Request' }]
+        : SCRIPT_REQUESTS.map((resourceType) => ({ urlPattern: '*', resourceType, requestStage: 'Request' as const })),
+    });
   }
 
   /** Sends a held token request on the cell's network path, records what came back, and answers the page with it. */
