@@ -1,4 +1,4 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { SecondFactorChannel, TargetProfile } from '../targets/profile.ts';
 import { buttonLocator, fieldLocator } from './locate.ts';
 import { journeyStep } from './timeline.ts';
@@ -20,10 +20,6 @@ export class SecondFactorPage {
 
   async isShown(): Promise<boolean> {
     return this.codeField.isVisible();
-  }
-
-  async waitUntilShown(): Promise<void> {
-    await expect(this.codeField).toBeEditable();
   }
 
   /**

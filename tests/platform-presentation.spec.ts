@@ -30,18 +30,9 @@ for (const cookies of ['fresh', 'third-party-blocked'] as const)
     test(
       `the platform ${profile.name} presents is consistent, cookies ${cookies}`,
       { tag: `@${profile.name}` },
-      async ({ page, context, browserName, clientProfile, target, journey }) => {
+      async ({ page, clientProfile, cookieStage }) => {
         const { presentation } = clientProfile;
-        await prepareCookies(cookies, {
-          context,
-          page,
-          browserName,
-          issuer: target.profile.identityProvider.issuer,
-          sessionCookies: target.profile.identityProvider.sessionCookies,
-          callbackUrl: target.profile.app.callbackUrl,
-          landing: journey.landing,
-          email: journey.email,
-        });
+        await prepareCookies(cookies, cookieStage);
         await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
         const navigatorView = await page.evaluate(() => ({
           userAgent: navigator.userAgent,

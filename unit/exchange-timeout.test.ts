@@ -11,8 +11,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test } from 'node:test';
-import { chromium, type Browser } from '@playwright/test';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
 import { classify } from '../evidence/classify.ts';
 import { EvidenceRecorder, urlPatternFor, type WatchOptions } from '../evidence/evidence.ts';
@@ -37,9 +37,18 @@ const ways: Record<string, { url: (origin: string) => RegExp; capture: NonNullab
   "Playwright's routing": { url: () => /\/token$/, capture: 'route' },
 };
 
+// One browser for the file; each app gets a context of its own.
+let browser: Browser;
+before(async () => {
+  browser = await chromium.launch(launchOptionsFor(resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE })));
+});
+after(async () => {
+  await browser.close();
+});
+
 async function withApp(
   token: (req: IncomingMessage, res: ServerResponse) => void,
-  run: (origin: string, browser: Browser) => Promise<void>,
+  run: (origin: string, context: BrowserContext) => Promise<void>,
 ): Promise<void> {
   const server = createServer((req, res) => {
     if (req.url === '/token') return token(req, res);
@@ -54,11 +63,11 @@ async function withApp(
     res.end(PAGE);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const browser = await chromium.launch(launchOptionsFor(resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE })));
+  const context = await browser.newContext();
   try {
-    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, browser);
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, context);
   } finally {
-    await browser.close();
+    await context.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
@@ -71,8 +80,8 @@ for (const [way, { url, capture }] of Object.entries(ways)) {
       (req) => {
         heldClosed = new Promise((resolve) => req.socket.on('close', () => resolve()));
       },
-      async (origin, browser) => {
-        const page = await browser.newPage();
+      async (origin, context) => {
+        const page = await context.newPage();
         const recorder = new EvidenceRecorder({ url: url(origin), method: 'POST' }, `${origin}/callback`);
         await recorder.watch(page, { entry: 'edge-east', timeoutMs: 800, capture });
         assert.equal(recorder.capture, capture);
@@ -103,8 +112,8 @@ for (const [way, { url, capture }] of Object.entries(ways)) {
       (_req, res) => {
         res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_grant"}');
       },
-      async (origin, browser) => {
-        const page = await browser.newPage();
+      async (origin, context) => {
+        const page = await context.newPage();
         const recorder = new EvidenceRecorder({ url: url(origin), method: 'POST' }, `${origin}/callback`);
         await recorder.watch(page, { timeoutMs: 5_000, capture });
         await page.goto(origin);
@@ -125,8 +134,7 @@ test("held over DevTools, the page's other requests are not held: the browser's 
       (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"Bearer"}');
       },
-      async (origin, browser) => {
-        const context = await browser.newContext();
+      async (origin, context) => {
         const page = await context.newPage();
         const recorder = new EvidenceRecorder({ url: url(origin), method: 'POST' }, `${origin}/callback`);
         await recorder.watch(page, { timeoutMs: 5_000, capture });
@@ -138,7 +146,6 @@ test("held over DevTools, the page's other requests are not held: the browser's 
         assert.equal(recorder.lastExchange?.status, 200);
         assert.equal(scriptServed, capture === 'devtools' ? 1 : 2, `held by ${way}: the script was served ${scriptServed} times`);
         recorder.dispose();
-        await context.close();
       },
     );
   }
