@@ -331,6 +331,7 @@ export const SHIPPED_PROFILES: Record<string, string> = {
   'oidc-dev': 'targets/oidc-dev.json',
   'react-idp': 'targets/react-idp.json',
   'django-idp': 'targets/django-idp.json',
+  'lemonldap-idp': 'targets/lemonldap-idp.json',
 };
 
 export function profileFileFor(target: string): string | undefined {
