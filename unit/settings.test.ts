@@ -46,7 +46,7 @@ test('every bad variable is named in one error, with the value seen and the form
 test('TARGET is lab, a shipped profile or a profile file; anything else names the choices', () => {
   assert.throws(
     () => parseSettings({ TARGET: 'staging' }),
-    /TARGET="staging" must be lab, oidc-dev, react-idp, django-idp, or the path of a target profile \.json file/,
+    /TARGET="staging" must be lab, oidc-dev, react-idp, django-idp, lemonldap-idp, or the path of a target profile \.json file/,
   );
   assert.throws(
     () => parseSettings({ TARGET: 'nowhere.json', ACCOUNTS_FILE: 'package.json' }),
