@@ -17,10 +17,18 @@ module.exports = {
     {
       name: 'pages-see-only-the-profile',
       severity: 'error',
-      comment: 'Page objects import only Playwright, each other and the target profile (targets/profile.ts).',
+      comment:
+        "Page objects import only Playwright, each other, the target profile (targets/profile.ts) and the vocabularies they speak: accounts (accounts/account.ts), the axes (matrix/axes.ts) and a failure's verdict (evidence/verdict.ts).",
       from: { path: '^pages/' },
       to: {
-        pathNot: ['^pages/', '^targets/profile\\.ts$', '^node_modules/(@playwright/test|playwright|playwright-core)/'],
+        pathNot: [
+          '^pages/',
+          '^targets/profile\\.ts$',
+          '^accounts/account\\.ts$',
+          '^matrix/axes\\.ts$',
+          '^evidence/verdict\\.ts$',
+          '^node_modules/(@playwright/test|playwright|playwright-core)/',
+        ],
         dependencyTypesNot: ['core'],
       },
     },

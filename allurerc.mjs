@@ -1,21 +1,22 @@
 // Allure 3 report configuration: `npm run report` (scripts/report.ts) generates from it. Allure 3
 // reads defect categories from here, not from categories.json. A classified failure carries its
-// category and cause as labels (evidence/classify.ts: ALLURE_CATEGORY_LABEL, ALLURE_CAUSE_LABEL);
-// the categories match on those labels, never on message text.
+// category and cause as labels; the categories are built from the suite's one table of them
+// (evidence/verdict.ts) and match on those labels, never on message text.
 import { defineConfig } from 'allure';
+import { ALLURE_CATEGORY_LABEL, ALLURE_CAUSE_LABEL, CATEGORIES } from './evidence/verdict.ts';
 
-export const CATEGORY_LABEL = 'authmatrix.category';
-export const CAUSE_LABEL = 'authmatrix.cause';
+export const CATEGORY_LABEL = ALLURE_CATEGORY_LABEL;
+export const CAUSE_LABEL = ALLURE_CAUSE_LABEL;
 
 const failed = ['failed', 'broken'];
-const category = (name) => ({ statuses: failed, labels: { [CATEGORY_LABEL]: new RegExp(`^${name}$`) } });
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export const categoryRules = [
-  { name: 'token_exchange_failed', matchers: category('token_exchange_failed'), groupBy: [{ label: CAUSE_LABEL }] },
-  { name: 'rate_limited', matchers: category('rate_limited') },
-  { name: 'login-step-failed', matchers: category('login-step-failed'), groupBy: [{ label: CAUSE_LABEL }] },
-  { name: 'target-unreachable', matchers: category('target-unreachable') },
-  { name: 'test-defect (the suite, not the target)', matchers: category('test-defect'), groupBy: [{ label: CAUSE_LABEL }] },
+  ...Object.entries(CATEGORIES).map(([category, spec]) => ({
+    name: spec.allureName ?? category,
+    matchers: { statuses: failed, labels: { [CATEGORY_LABEL]: new RegExp(`^${escape(category)}$`) } },
+    ...(spec.byCause ? { groupBy: [{ label: CAUSE_LABEL }] } : {}),
+  })),
   { name: 'intermittent regression (passed on retry)', matchers: { flaky: true } },
 ];
 

@@ -2,7 +2,8 @@ import type { Page } from '@playwright/test';
 import { journeyStep } from '../pages/timeline.ts';
 import { authorizationUrl, createPkce } from './oauth.ts';
 import { scaled } from '../settings/timeouts.ts';
-import { IdentityProviderScreens, type JourneyAccount } from '../pages/identity-provider.ts';
+import type { JourneyAccount } from '../accounts/account.ts';
+import { IdentityProviderScreens } from '../pages/identity-provider.ts';
 import type { JourneyOutcome } from '../pages/login-journey.ts';
 import { completeNativeSignIn, type NativeClientOptions } from './native-client.ts';
 

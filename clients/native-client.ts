@@ -10,7 +10,8 @@ import {
   type Pkce,
   type TokenExchangeRecord,
 } from './oauth.ts';
-import type { CodeSource, ProviderProfile } from '../pages/identity-provider.ts';
+import type { CodeSource } from '../accounts/account.ts';
+import type { ProviderProfile } from '../pages/identity-provider.ts';
 
 /** What a native client (the iOS app, the desktop CLI) is configured with. */
 export interface NativeClientOptions {

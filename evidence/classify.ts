@@ -1,11 +1,16 @@
 /**
- * Turns what a failed sign-in left behind into a category and a root cause. Pure: it reads the
- * evidence and decides nothing else. It works from what any target gives — HTTP status, the OAuth
- * error and its description, timings, the server's Date against the client's clock, proxy headers —
- * and uses the lab's own headers (serving node, entry point) only as hints.
+ * The one place a failed sign-in gets its verdict: `classify` turns what the sign-in left behind
+ * (the token exchange, the app's error page, the error the journey raised, the page's alert, what
+ * the signed-in page showed) into a category, a cause and a summary. Pure: it reads the evidence
+ * and decides nothing else. It works from what any target gives — HTTP status, the OAuth error and
+ * its description in the provider's own words (evidence/wordings.ts), timings, the server's Date
+ * against the client's clock, proxy headers — and uses the lab's own headers only as hints.
  */
-export const CATEGORIES = ['token_exchange_failed', 'rate_limited', 'login-step-failed', 'target-unreachable', 'test-defect'] as const;
-export type Category = (typeof CATEGORIES)[number];
+import { errors } from '@playwright/test';
+import { AuthmatrixError, type Classification } from './verdict.ts';
+import { AMBIGUOUS_REFUSAL, CAUSE_WORDINGS, CLIENT_REFUSALS, GRANT_REFUSALS, NON_STANDARD_ERRORS, RATE_LIMIT_WORDS } from './wordings.ts';
+
+export { CATEGORIES, CATEGORY_NAMES, classificationLabel, type Category, type Classification } from './verdict.ts';
 
 export const TOKEN_EXCHANGE_CAUSES = [
   'no-response',
@@ -20,6 +25,7 @@ export const TOKEN_EXCHANGE_CAUSES = [
   'upstream-email-verification',
   'risk-policy',
   'claims-error',
+  'client-auth',
   'edge',
   'cookie-state',
   'invalid-grant',
@@ -49,6 +55,14 @@ export interface ExchangeEvidence {
   entry?: string | undefined;
 }
 
+/** What the signed-in page showed against what the cell expected. */
+export interface SignedInEvidence {
+  /** The account or plan shown differs from the account signed in: what was shown and what was expected. */
+  wrongAccount?: { shown: string; expected: string } | undefined;
+  /** An account with a second factor enrolled was never asked for it. */
+  secondFactorNotAsked?: { channel: string } | undefined;
+}
+
 export interface FailureEvidence {
   /** What the app (or native client) showed at the end. */
   errorCode?: string | undefined;
@@ -57,43 +71,42 @@ export interface FailureEvidence {
   clientError?: string | undefined;
   clientErrorDescription?: string | undefined;
   exchange?: ExchangeEvidence | undefined;
-  /** An exception thrown while driving the journey. */
-  thrown?: { name: string; message: string } | undefined;
+  /** How long the provider's codes live, where the profile says (tokenExchange.codeLifetimeSeconds). */
+  codeLifetimeMs?: number | undefined;
+  /** The error the journey raised (an AuthmatrixError carries its own verdict). */
+  thrown?: unknown;
+  /** A page load that failed at the network layer, as the browser named it (net::ERR_CONNECTION_REFUSED). */
+  navigationFailure?: { url: string; errorText: string } | undefined;
   /** The journey step that was running when it stopped, and any alert the page showed. */
   failedStep?: string | undefined;
   pageAlert?: string | undefined;
+  signedIn?: SignedInEvidence | undefined;
+  /** The test ran out of its time: its limit and each step's time. */
+  timedOut?: { timeoutMs: number; steps: string } | undefined;
 }
 
-export interface Classification {
-  category: Category;
-  cause?: string;
-  /** One sentence a reader can act on. */
-  summary: string;
-}
-
-/** `token_exchange_failed (code-not-replicated)`; the failure message starts with this. */
-export function classificationLabel(classification: Pick<Classification, 'category' | 'cause'>): string {
-  return classification.cause ? `${classification.category} (${classification.cause})` : classification.category;
-}
-
-/**
- * An error the suite raises knowing what it means (the target unreachable, an account stopped
- * after a 429, no account free to lease): it carries its classification as data, and its message
- * leads with the classification's label for the person reading it.
- */
-export class ClassifiedError extends Error {
-  readonly classification: Classification;
-
-  constructor(classification: Classification) {
-    super(`${classificationLabel(classification)}: ${classification.summary}`);
-    this.name = new.target.name;
-    this.classification = classification;
-  }
-}
-
-const UNREACHABLE =
-  /ERR_CONNECTION_REFUSED|ERR_NAME_NOT_RESOLVED|ERR_ADDRESS_UNREACHABLE|ERR_CONNECTION_RESET|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ERR_PROXY_CONNECTION_FAILED|ERR_TUNNEL_CONNECTION_FAILED|NS_ERROR_CONNECTION_REFUSED|Could not connect/i;
+/** The network errors, as browsers and Node name them, that mean nothing answered at the address. */
+const UNREACHABLE_ERRORS = new Set([
+  'net::ERR_CONNECTION_REFUSED',
+  'net::ERR_NAME_NOT_RESOLVED',
+  'net::ERR_ADDRESS_UNREACHABLE',
+  'net::ERR_CONNECTION_RESET',
+  'net::ERR_CONNECTION_TIMED_OUT',
+  'net::ERR_PROXY_CONNECTION_FAILED',
+  'net::ERR_TUNNEL_CONNECTION_FAILED',
+  'NS_ERROR_CONNECTION_REFUSED',
+  'NS_ERROR_UNKNOWN_HOST',
+  'NS_ERROR_PROXY_CONNECTION_REFUSED',
+  'Could not connect to server',
+  'Could not connect to the server.',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+]);
 const CLOCK_SKEW_LIMIT_S = 60;
+/** Without a lifetime from the profile, a refused code this old is taken to have outlived it. */
+const PRESUMED_EXPIRED_AFTER_MS = 10_000;
 
 function skewSeconds(exchange: ExchangeEvidence | undefined): number | undefined {
   if (!exchange?.serverDate || !exchange.clientTime) return undefined;
@@ -103,25 +116,35 @@ function skewSeconds(exchange: ExchangeEvidence | undefined): number | undefined
   return Math.round((client - server) / 1000);
 }
 
+/** The endpoint's answer as it was said: `403 invalid_code "The code has expired"`. */
+export function quotedAnswer(exchange: ExchangeEvidence): string {
+  const said = [exchange.status ? String(exchange.status) : 'no status', exchange.error].filter(Boolean).join(' ');
+  return exchange.errorDescription ? `${said} "${exchange.errorDescription}"` : said;
+}
+
 function exchangeFacts(exchange: ExchangeEvidence | undefined): string {
   if (!exchange) return 'no token response was seen';
   if (exchange.pendingMs !== undefined) return 'the request was still open when the cell ended';
-  const parts = [`the token endpoint answered ${exchange.status || 'nothing'}`];
-  if (exchange.error) parts.push(exchange.errorDescription ? `${exchange.error} "${exchange.errorDescription}"` : exchange.error);
-  else if (exchange.errorDescription) parts.push(`with ${exchange.errorDescription}`);
   const hints = [
     exchange.requestId && `request_id ${exchange.requestId}`,
     exchange.node && `node ${exchange.node}`,
     exchange.entry && `entry ${exchange.entry}`,
   ].filter(Boolean);
-  return `${parts.join(' ')}${hints.length ? ` (${hints.join(', ')})` : ''}`;
+  return `the token endpoint answered ${quotedAnswer(exchange)}${hints.length ? ` (${hints.join(', ')})` : ''}`;
 }
+
+const REFUSED_CODE_CANDIDATES =
+  'a code already used, a PKCE verifier or redirect_uri that does not match the authorization request, a code past its lifetime, a node that does not know the code, or a policy on the account';
 
 function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCause; why: string } {
   const exchange = evidence.exchange;
-  const text =
-    `${exchange?.error ?? ''} ${exchange?.errorDescription ?? ''} ${evidence.clientError ?? ''} ${evidence.clientErrorDescription ?? ''}`.toLowerCase();
+  const standardError = exchange?.error ? (NON_STANDARD_ERRORS[exchange.error] ?? exchange.error) : undefined;
+  const text = [exchange?.error, exchange?.errorDescription, evidence.clientError, evidence.clientErrorDescription]
+    .filter(Boolean)
+    .join(' ');
   const skew = skewSeconds(exchange);
+  const age = exchange?.codeAgeMs;
+  const ageText = age !== undefined ? ` ${age} ms after it reached the client` : '';
 
   if (exchange?.pendingMs !== undefined) {
     return {
@@ -130,118 +153,173 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
     };
   }
   const idTokenProblem = /^invalid_id_token_(signature|audience|issuer)$/.exec(evidence.clientError ?? '')?.[1];
+  const detail = evidence.clientErrorDescription ?? 'no detail';
   if (idTokenProblem === 'signature')
     return {
       cause: 'id-token-signature',
-      why: `the id_token's signature does not verify against the keys the provider publishes (${evidence.clientErrorDescription ?? 'no detail'}): tokens signed with a key missing from its JWKS`,
+      why: `the id_token's signature does not verify against the keys the provider publishes (${detail}): tokens signed with a key missing from its JWKS`,
     };
-  if (idTokenProblem === 'audience')
-    return {
-      cause: 'id-token-audience',
-      why: `the id_token was issued to another audience (${evidence.clientErrorDescription ?? 'no detail'})`,
-    };
-  if (idTokenProblem === 'issuer')
-    return { cause: 'id-token-issuer', why: `the id_token names another issuer (${evidence.clientErrorDescription ?? 'no detail'})` };
-
-  if (
-    evidence.errorCode === 'login_state_lost' ||
-    /state/.test(evidence.clientError ?? '') ||
-    (/pkce|code_verifier|code verifier/.test(text) && !/missing/.test(text))
-  ) {
+  if (idTokenProblem === 'audience') return { cause: 'id-token-audience', why: `the id_token was issued to another audience (${detail})` };
+  if (idTokenProblem === 'issuer') return { cause: 'id-token-issuer', why: `the id_token names another issuer (${detail})` };
+  if (evidence.errorCode === 'login_state_lost' || (evidence.clientError ?? '').includes('state')) {
     return { cause: 'cookie-state', why: 'the login state the client kept (state, PKCE verifier) did not survive to the exchange' };
   }
-  if (/id_token_time|\bclock\b|issued .* (future|ago)|\biat\b|not yet valid|\bnbf\b/.test(text)) {
+
+  // A sentence that names several causes at once (RFC 6749's "invalid, expired, revoked, …", "invalid
+  // or has expired") names none; a sentence beside it may still name one (Ory's hints follow the RFC's).
+  const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z])/);
+  const ambiguous = sentences.some((sentence) => AMBIGUOUS_REFUSAL.test(sentence));
+  const specific = sentences.filter((sentence) => !AMBIGUOUS_REFUSAL.test(sentence)).join(' ');
+  const worded = CAUSE_WORDINGS.find(
+    ({ cause, words }) => words.test(specific) && (cause !== 'edge' || standardError === 'invalid_request'),
+  )?.cause;
+  if (exchange?.status === 401 && worded === undefined)
     return {
-      cause: 'clock-skew',
-      why: `the token's time claims and the client's clock disagree${skew !== undefined ? ` (client clock ${skew >= 0 ? '+' : ''}${skew} s against the server's Date)` : ''}`,
+      cause: 'client-auth',
+      why: "the token endpoint answered 401: it did not accept the client's credentials (a client secret expired or rotated, or a client it does not know)",
     };
+  switch (worded) {
+    case 'cookie-state':
+      if (!/missing/i.test(text))
+        return { cause: 'cookie-state', why: 'the PKCE verifier the client kept does not match the authorization request' };
+      break;
+    case 'clock-skew':
+      return {
+        cause: 'clock-skew',
+        why: `the token's time claims and the client's clock disagree${skew !== undefined ? ` (client clock ${skew >= 0 ? '+' : ''}${skew} s against the server's Date)` : ''}`,
+      };
+    case 'upstream-email-verification':
+      return {
+        cause: 'upstream-email-verification',
+        why: 'the token service waited on an upstream email verification that did not answer in time',
+      };
+    case 'risk-policy':
+      return { cause: 'risk-policy', why: 'a risk policy refused to issue tokens for this account' };
+    case 'claims-error':
+      return { cause: 'claims-error', why: 'looking up the claims to put in the tokens failed' };
+    case 'redirect-mismatch':
+      return {
+        cause: 'redirect-mismatch',
+        why: 'the redirect_uri of the token request does not match the authorization request or the registered ones',
+      };
+    case 'code-reused':
+      return {
+        cause: 'code-reused',
+        why: `the code had already been exchanged once (this exchange${ageText || ' came later'}): the client, or something replaying its request, exchanged it twice`,
+      };
+    case 'client-auth':
+      return {
+        cause: 'client-auth',
+        why: "the token endpoint did not accept the client's credentials: a client secret expired or rotated, or a client the provider does not know",
+      };
+    case 'edge':
+      return {
+        cause: 'edge',
+        why: 'the token request reached the server without what the client sent: an entry point in between changed it',
+      };
+    case 'code-expired': {
+      const lifetime = evidence.codeLifetimeMs;
+      if (lifetime !== undefined && age !== undefined && age < lifetime)
+        return {
+          cause: 'invalid-grant',
+          why: `the provider says the code expired, but it was exchanged${ageText}, inside its ${lifetime / 1000} s lifetime (tokenExchange.codeLifetimeSeconds): the words do not fit the evidence; the candidates are ${REFUSED_CODE_CANDIDATES}`,
+        };
+      return { cause: 'code-expired', why: `the authorization code had expired when it was exchanged${ageText}` };
+    }
+    case 'code-unknown':
+    case undefined:
+      break;
   }
-  if (/email verification|email-verification|mailbox verification/.test(text)) {
-    return {
-      cause: 'upstream-email-verification',
-      why: 'the token service waited on an upstream email verification that did not answer in time',
-    };
-  }
-  if (/risk/.test(text)) return { cause: 'risk-policy', why: 'a risk policy refused to issue tokens for this account' };
-  if (/claim|subscription|entitlement/.test(text))
-    return { cause: 'claims-error', why: 'looking up the claims to put in the tokens failed' };
-  if (
-    /redirect[_ ]?ur[il]s?\b.*(mismatch|does ?n[o']t match|incorrect|is wrong|not registered)|(mismatch|incorrect|wrong|invalid)[^.]*redirect[_ ]?uri|reply url/.test(
-      text,
-    )
-  ) {
-    return {
-      cause: 'redirect-mismatch',
-      why: 'the redirect_uri of the token request does not match the authorization request or the registered ones',
-    };
-  }
-  if (/already (been )?(used|redeemed|consumed|exchanged)|\breused\b/.test(text)) {
-    return {
-      cause: 'code-reused',
-      why: `the code had already been exchanged once${exchange?.codeAgeMs !== undefined ? ` (this exchange ${exchange.codeAgeMs} ms after the code reached the client)` : ''}: the client, or something replaying its request, exchanged it twice`,
-    };
-  }
-  if (
-    /missing required parameter|malformed|not allowed in this request/.test(text) ||
-    (exchange?.via !== undefined && exchange.status === 502)
-  ) {
+  if (exchange?.via !== undefined && exchange.status === 502)
     return {
       cause: 'edge',
-      why: 'the token request reached the server without what the client sent: an entry point in between changed it',
+      why: 'a proxy on the way answered 502 for the token request: an entry point between the client and the server failed it',
     };
-  }
-  if (/expired/.test(text))
+  if (standardError !== undefined && CLIENT_REFUSALS.has(standardError))
     return {
-      cause: 'code-expired',
-      why: `the authorization code had expired when it was exchanged${exchange?.codeAgeMs !== undefined ? ` (${exchange.codeAgeMs} ms after it reached the client)` : ''}`,
+      cause: 'client-auth',
+      why: "the token endpoint did not accept the client's credentials: a client secret expired or rotated, or a client the provider does not know",
     };
-  if (/not found|grant request is invalid|invalid_grant|invalid_code|code not valid/.test(text)) {
-    const fresh = exchange?.codeAgeMs === undefined || exchange.codeAgeMs < 10_000;
-    if (fresh && (/not found|unknown code|does not exist/.test(text) || exchange?.node !== undefined)) {
+  if ((standardError !== undefined && GRANT_REFUSALS.has(standardError)) || worded === 'code-unknown' || ambiguous) {
+    const fresh = age === undefined || age < (evidence.codeLifetimeMs ?? PRESUMED_EXPIRED_AFTER_MS);
+    if (fresh && !ambiguous && (worded === 'code-unknown' || exchange?.node !== undefined)) {
       return {
         cause: 'code-not-replicated',
         why: `a code issued moments ago was unknown to the node that served the exchange${exchange?.node ? ` (${exchange.node})` : ''}: the token service read a store the code had not reached`,
       };
     }
-    if (fresh) {
+    if (fresh)
       return {
         cause: 'invalid-grant',
-        why: 'the token endpoint refused a code moments old (invalid_grant) without saying why; the usual causes are a code already used, a PKCE verifier or redirect_uri that does not match the authorization request, a node that does not know the code, or a policy on the account',
+        why: `the token endpoint refused a code${age !== undefined ? ` ${age} ms old` : ''} without saying which of its usual causes: ${REFUSED_CODE_CANDIDATES}`,
       };
-    }
-    return { cause: 'code-expired', why: `the code was exchanged ${exchange?.codeAgeMs ?? '?'} ms after it was issued` };
+    return { cause: 'code-expired', why: `the code was refused when exchanged${ageText}, past the lifetime codes usually have` };
   }
   if (skew !== undefined && Math.abs(skew) > CLOCK_SKEW_LIMIT_S)
     return { cause: 'clock-skew', why: `the client clock is ${skew} s off the server's Date` };
   return { cause: 'unknown', why: 'nothing in the response says why' };
 }
 
+/** What kind of error a thrown value is, by its type (never by its words). */
+function thrownKind(thrown: unknown): 'timeout' | 'assertion' | 'exception' {
+  if (thrown instanceof errors.TimeoutError) return 'timeout';
+  if (thrown && typeof thrown === 'object' && 'matcherResult' in thrown) return 'assertion';
+  return 'exception';
+}
+
+function firstLine(thrown: unknown): string {
+  const message =
+    thrown && typeof thrown === 'object' && 'message' in thrown && typeof thrown.message === 'string' ? thrown.message : String(thrown);
+  return message.split('\n')[0] ?? '';
+}
+
+/** The verdict of a failed sign-in, from everything it left behind: the one function that decides one. */
 export function classify(evidence: FailureEvidence): Classification {
-  const exchange = evidence.exchange;
-  const thrownText = evidence.thrown ? `${evidence.thrown.name}: ${evidence.thrown.message}` : '';
+  const { exchange, thrown } = evidence;
+  const own = thrown instanceof AuthmatrixError ? thrown.classification : undefined;
 
   if (
     exchange?.status === 429 ||
+    (exchange !== undefined && exchange.status >= 400 && RATE_LIMIT_WORDS.test(exchange.errorDescription ?? '')) ||
     evidence.errorCode === 'rate_limited' ||
     exchange?.error === 'slow_down' ||
-    exchange?.error === 'rate_limited'
+    exchange?.error === 'rate_limited' ||
+    own?.category === 'rate_limited'
   ) {
-    return { category: 'rate_limited', summary: `the target refused for too many attempts: ${exchangeFacts(exchange)}` };
+    return own?.category === 'rate_limited' && exchange?.status !== 429
+      ? own
+      : { category: 'rate_limited', summary: `the target refused for too many attempts: ${exchangeFacts(exchange)}` };
   }
-  if (UNREACHABLE.test(thrownText) || exchange?.error === 'network_error') {
+  if (own?.category === 'target-unreachable') return own;
+  if (exchange?.error === 'network_error')
+    return { category: 'target-unreachable', summary: `the target could not be reached: ${exchange.errorDescription ?? 'no answer'}` };
+  if (evidence.navigationFailure && UNREACHABLE_ERRORS.has(evidence.navigationFailure.errorText))
     return {
       category: 'target-unreachable',
-      summary: `the target could not be reached: ${(evidence.thrown?.message ?? exchange?.errorDescription ?? '').split('\n')[0]}`,
+      summary: `the target could not be reached: ${evidence.navigationFailure.errorText} at ${evidence.navigationFailure.url}`,
     };
-  }
   if (
     evidence.errorCode === 'token_exchange_failed' ||
     evidence.errorCode === 'login_state_lost' ||
-    (exchange && (exchange.status >= 400 || exchange.status === 0))
+    (exchange && (exchange.status >= 400 || exchange.status === 0 || exchange.error !== undefined))
   ) {
     const { cause, why } = tokenExchangeCause(evidence);
     return { category: 'token_exchange_failed', cause, summary: `${why}; ${exchangeFacts(exchange)}` };
   }
+  if (own) return own;
+  const { signedIn } = evidence;
+  if (signedIn?.secondFactorNotAsked)
+    return {
+      category: 'security-regression',
+      cause: 'second-factor-not-asked',
+      summary: `the account has a ${signedIn.secondFactorNotAsked.channel} second factor enrolled and was signed in without being asked for it`,
+    };
+  if (signedIn?.wrongAccount)
+    return {
+      category: 'login-step-failed',
+      cause: 'wrong-account',
+      summary: `signed in as ${signedIn.wrongAccount.shown}, expected ${signedIn.wrongAccount.expected}`,
+    };
   if (evidence.errorCode) {
     return {
       category: 'login-step-failed',
@@ -249,23 +327,25 @@ export function classify(evidence: FailureEvidence): Classification {
       summary: `the sign-in ended with ${evidence.errorCode}: ${evidence.errorMessage ?? ''}`.trim(),
     };
   }
-  if (evidence.pageAlert) {
+  if (evidence.pageAlert && thrown !== undefined) {
     return {
       category: 'login-step-failed',
       cause: evidence.failedStep ?? 'unknown-step',
       summary: `the target stopped the sign-in${evidence.failedStep ? ` at "${evidence.failedStep}"` : ''} saying "${evidence.pageAlert}"`,
     };
   }
-  if (evidence.thrown) {
-    const kind = /locator|getBy|toBe|toHave|waiting for/i.test(thrownText)
-      ? 'locator'
-      : /timeout/i.test(thrownText)
-        ? 'timeout'
-        : 'exception';
+  if (evidence.timedOut)
+    return {
+      category: 'test-defect',
+      cause: 'timeout',
+      summary: `the cell ran out of its ${evidence.timedOut.timeoutMs} ms with no request pending at the target${evidence.timedOut.steps ? `; steps: ${evidence.timedOut.steps}` : ''}; on a busy machine raise TIMEOUT_SCALE`,
+    };
+  if (thrown !== undefined) {
+    const kind = thrownKind(thrown);
     return {
       category: 'test-defect',
       cause: kind,
-      summary: `the suite's own ${kind === 'exception' ? 'code failed' : `${kind} gave up`}${evidence.failedStep ? ` at "${evidence.failedStep}"` : ''} with the page showing no error: ${evidence.thrown.message.split('\n')[0]}`,
+      summary: `the suite's own ${kind === 'exception' ? 'code failed' : `${kind} gave up`}${evidence.failedStep ? ` at "${evidence.failedStep}"` : ''} with the page showing no error: ${firstLine(thrown)}`,
     };
   }
   return {
@@ -273,33 +353,4 @@ export function classify(evidence: FailureEvidence): Classification {
     cause: 'unexplained',
     summary: 'the sign-in failed without a response, an error page or an exception to explain it',
   };
-}
-
-/**
- * The test-result annotation that carries a failure's classification to reporters: its
- * description is the classification as JSON. Reporters read this, never the failure message.
- */
-export const CLASSIFICATION_ANNOTATION = 'authmatrix.classification';
-
-/** The Allure labels a classified result carries; the report's categories match on them (allurerc.mjs). */
-export const ALLURE_CATEGORY_LABEL = 'authmatrix.category';
-export const ALLURE_CAUSE_LABEL = 'authmatrix.cause';
-
-interface Annotated {
-  annotations: { type: string; description?: string | undefined }[];
-}
-
-/** Records `classification` on a test result (replacing an earlier one of the same attempt). */
-export function recordClassification(result: Annotated, classification: Classification): void {
-  const index = result.annotations.findIndex((annotation) => annotation.type === CLASSIFICATION_ANNOTATION);
-  if (index >= 0) result.annotations.splice(index, 1);
-  result.annotations.push({ type: CLASSIFICATION_ANNOTATION, description: JSON.stringify(classification) });
-}
-
-/** The classification a test result carries, if any. */
-export function classificationOf(result: {
-  annotations: readonly { type: string; description?: string | undefined }[];
-}): Classification | undefined {
-  const description = result.annotations.find((annotation) => annotation.type === CLASSIFICATION_ANNOTATION)?.description;
-  return description === undefined ? undefined : (JSON.parse(description) as Classification);
 }

@@ -8,7 +8,8 @@ import { request as httpRequest } from 'node:http';
 import type { Page } from '@playwright/test';
 import { devtoolsSession } from '../browsers/devtools.ts';
 import type { Cell } from '../matrix/cells.ts';
-import { classify, type Classification, type ExchangeEvidence, type FailureEvidence } from './classify.ts';
+import { classify, type ExchangeEvidence, type FailureEvidence, type SignedInEvidence } from './classify.ts';
+import type { Classification } from './verdict.ts';
 import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
 import { Timeline } from '../pages/timeline.ts';
 import { secrets } from './secrets.ts';
@@ -200,8 +201,6 @@ const pathOnly = (url: string) => {
 export class EvidenceRecorder {
   readonly timeline = new Timeline();
   readonly exchanges: TokenExchangeEvidence[] = [];
-  outcome: EvidenceReport['outcome'];
-  classification: Classification | undefined;
   /** The target answered 429 to some request of this sign-in (a page, the token exchange). */
   rateLimited = false;
   /** How the exchange is held: the DevTools protocol narrowed to the endpoint, or Playwright's routing. */
@@ -211,11 +210,74 @@ export class EvidenceRecorder {
   readonly #pending = new Set<{ endpoint: string; startedAt: number; codeAgeMs: number | undefined; entry: string | undefined }>();
   /** Stops the exchanges still in flight when the test ends. */
   readonly #inFlight = new AbortController();
+  /** How the sign-in ended, and what went wrong: the facts the verdict is decided from. */
+  #outcome: EvidenceReport['outcome'];
+  #errorPage: AuthErrorDetails | undefined;
+  #thrown: { error: unknown; pageAlert: string | undefined; failedStep: string | undefined } | undefined;
+  #signedIn: SignedInEvidence | undefined;
+  #timedOut: number | undefined;
+  #navigationFailure: { url: string; errorText: string } | undefined;
+  #verdict: Classification | undefined;
 
   constructor(
-    private readonly tokenExchange: { url: RegExp; method: string },
+    private readonly tokenExchange: { url: RegExp; method: string; codeLifetimeSeconds?: number | undefined },
     private readonly callbackPrefix: string,
   ) {}
+
+  /** How the sign-in ended, for the report. */
+  get outcome(): EvidenceReport['outcome'] {
+    return this.#outcome;
+  }
+
+  /**
+   * The failure's verdict, decided by `classify` from the facts recorded so far; undefined while
+   * nothing has gone wrong. Every reader (the failure message, the Allure labels, the reporters
+   * through the result's annotation, the evidence attachment) reads it here.
+   */
+  get verdict(): Classification | undefined {
+    return this.#verdict;
+  }
+
+  #decide(): void {
+    const failed =
+      this.#thrown !== undefined ||
+      this.#errorPage !== undefined ||
+      this.#timedOut !== undefined ||
+      (this.#signedIn !== undefined && (this.#signedIn.wrongAccount ?? this.#signedIn.secondFactorNotAsked) !== undefined);
+    this.#verdict = failed ? classify(this.failureEvidence()) : undefined;
+  }
+
+  /** The sign-in ended on the app's (or native client's) error page. */
+  recordErrorPage(details: AuthErrorDetails): void {
+    this.#errorPage = details;
+    this.#outcome = {
+      kind: 'error',
+      errorCode: details.errorCode,
+      requestId: details.requestId,
+      message: details.message,
+      diagnostics: details.diagnostics,
+    };
+    this.#decide();
+  }
+
+  /** The sign-in ended signed in; `evidence` says what, if anything, was wrong with it. */
+  recordSignedIn(evidence: SignedInEvidence = {}): void {
+    this.#signedIn = evidence;
+    this.#outcome = { kind: 'signed-in' };
+    this.#decide();
+  }
+
+  /** Driving the sign-in raised `error`, with `pageAlert` showing on the page. */
+  recordThrown(error: unknown, pageAlert?: string): void {
+    this.#thrown = { error, pageAlert, failedStep: this.timeline.openStep };
+    this.#decide();
+  }
+
+  /** The test ran out of its `timeoutMs`. */
+  recordTimeout(timeoutMs: number): void {
+    this.#timedOut = timeoutMs;
+    this.#decide();
+  }
 
   /**
    * Watches a page for the token exchange and the moment the code reached the app. The exchange is
@@ -239,6 +301,11 @@ export class EvidenceRecorder {
     });
     page.on('response', (response) => {
       if (response.status() === 429) this.rateLimited = true;
+    });
+    page.on('requestfailed', (request) => {
+      const errorText = request.failure()?.errorText;
+      if (errorText && request.isNavigationRequest() && request.frame() === page.mainFrame())
+        this.#navigationFailure = { url: pathOnly(request.url()), errorText };
     });
     const hold = (held: HeldExchange) => this.#exchange(held, proxy, entry, timeoutMs);
     const onChromium = page.context().browser()?.browserType().name() === 'chromium';
@@ -360,7 +427,12 @@ export class EvidenceRecorder {
       durationMs: Date.now() - startedAt,
     };
     if (response.status === 429) this.rateLimited = true;
-    if (response.status >= 400) Object.assign(exchange, errorFields(response.body.toString('utf8'), headers['content-type']));
+    // Some providers answer a refusal with 200 and an error body (GitHub, Slack); only its error fields are kept.
+    const body = response.status >= 400 || response.body.includes('"error"') ? response.body.toString('utf8') : undefined;
+    if (body !== undefined) {
+      const fields = errorFields(body, headers['content-type']);
+      if (response.status >= 400 || fields.error !== undefined) Object.assign(exchange, fields);
+    }
     this.exchanges.push(exchange);
     await held.fulfill(response).catch(() => undefined);
   }
@@ -411,19 +483,28 @@ export class EvidenceRecorder {
     return this.exchanges.at(-1);
   }
 
-  /** The evidence the classifier reads, from the app's error page and the recorded exchange. */
-  failureEvidence(details: AuthErrorDetails | undefined, extra: Pick<FailureEvidence, 'thrown' | 'pageAlert'> = {}): FailureEvidence {
-    const diagnostics = details?.diagnostics ?? {};
+  /** The evidence the classifier reads: every fact recorded so far. */
+  failureEvidence(): FailureEvidence {
+    const diagnostics = this.#errorPage?.diagnostics ?? {};
     const text = (key: string) => (typeof diagnostics[key] === 'string' ? diagnostics[key] : undefined);
     const exchange = this.pendingExchange() ?? this.lastExchange;
+    const lifetime = this.tokenExchange.codeLifetimeSeconds;
+    const steps = this.timeline.entries
+      .map((entry) => `${entry.step} ${entry.durationMs === undefined ? 'unfinished' : `${entry.durationMs} ms`}`)
+      .join(', ');
     return {
-      errorCode: details?.errorCode,
-      errorMessage: details?.message,
+      errorCode: this.#errorPage?.errorCode,
+      errorMessage: this.#errorPage?.message,
       clientError: text('error'),
       clientErrorDescription: text('error_description'),
       exchange: exchange ? { ...exchange, clientTime: exchange.clientTime ?? text('client_time') } : undefined,
-      failedStep: this.timeline.openStep,
-      ...extra,
+      codeLifetimeMs: lifetime === undefined ? undefined : lifetime * 1000,
+      failedStep: this.#thrown?.failedStep ?? this.timeline.openStep,
+      thrown: this.#thrown?.error,
+      pageAlert: this.#thrown?.pageAlert,
+      navigationFailure: this.#navigationFailure,
+      signedIn: this.#signedIn,
+      timedOut: this.#timedOut === undefined ? undefined : { timeoutMs: this.#timedOut, steps },
     };
   }
 
@@ -433,26 +514,8 @@ export class EvidenceRecorder {
       ...meta,
       exchanges: pending ? [...this.exchanges, pending] : this.exchanges,
       steps: this.timeline.entries,
-      outcome: this.outcome,
-      classification: this.classification,
+      outcome: this.#outcome,
+      classification: this.#verdict,
     });
   }
-}
-
-/**
- * A cell that ran out of time: a token exchange still waiting for its answer is the target's
- * regression (token_exchange_failed, no-response); with nothing pending it is the suite's own
- * time running out (test-defect, timeout), with how long each step took.
- */
-export function classifyTimeout(evidence: EvidenceRecorder, timeoutMs: number): Classification {
-  const pending = evidence.pendingExchange();
-  if (pending) return classify({ exchange: pending });
-  const steps = evidence.timeline.entries
-    .map((entry) => `${entry.step} ${entry.durationMs === undefined ? 'unfinished' : `${entry.durationMs} ms`}`)
-    .join(', ');
-  return {
-    category: 'test-defect',
-    cause: 'timeout',
-    summary: `the cell ran out of its ${timeoutMs} ms with no request pending at the target${steps ? `; steps: ${steps}` : ''}; on a busy machine raise TIMEOUT_SCALE`,
-  };
 }

@@ -8,6 +8,10 @@ export const EMAIL_PROVIDERS = ['outlook', 'gmail'] as const;
 export const PHONES = ['bound', 'none'] as const;
 export const PLANS = ['plus', 'free'] as const;
 export const MFAS = ['totp', 'none'] as const;
+
+/** How a one-time code reaches the user: an authenticator app, a text message, or an email. */
+export const SECOND_FACTOR_CHANNELS = ['totp', 'sms', 'email'] as const;
+export type SecondFactorChannel = (typeof SECOND_FACTOR_CHANNELS)[number];
 export const COOKIE_CONDITIONS = ['fresh', 'returning', 'stale-login', 'cleared-mid-flow', 'third-party-blocked'] as const;
 export const CLOCK_CONDITIONS = ['synced', 'ahead-90s', 'behind-90s', 'ahead-4m'] as const;
 /** The lab's entry points: forward proxies a browser context or a native client can go through. */

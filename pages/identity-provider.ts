@@ -1,41 +1,13 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import type { SecondFactorChannel, TargetProfile } from '../targets/profile.ts';
+import { AuthmatrixError, type Classification } from '../evidence/verdict.ts';
+import { secondFactorChannel, type CodeSource, type JourneyAccount } from '../accounts/account.ts';
+import type { SecondFactorChannel } from '../matrix/axes.ts';
+import type { TargetProfile, TextMatch } from '../targets/profile.ts';
 import { EmailPage } from './email.page.ts';
 import { askNow, firstText, visibleLocator } from './locate.ts';
 import { PassThroughPage } from './pass-through.page.ts';
 import { PasswordPage } from './password.page.ts';
 import { SecondFactorPage } from './second-factor.page.ts';
-
-export interface JourneyAccount {
-  email: string;
-  /** A user name, for a provider whose identifier screen asks for one (screens.email.value: "login"). */
-  login?: string | null | undefined;
-  password: string;
-  phone: string | null;
-  totpSecret: string | null;
-}
-
-/** Where one-time codes come from: an authenticator (TOTP), a phone or a mailbox. */
-export interface CodeSource {
-  /** Marks the start of a sign-in that may ask for a `channel` code: one sent from now on is this sign-in's. */
-  beginSignIn?(account: JourneyAccount, channel: SecondFactorChannel): Promise<void>;
-  codeFor(account: JourneyAccount, channel: SecondFactorChannel): Promise<string>;
-}
-
-/**
- * The channel a provider that sends codes by `channels` uses for this account: its authenticator
- * when it has one, else its phone, else its mailbox. Undefined when the account has no way to
- * receive a code from this provider.
- */
-export function secondFactorChannel(
-  account: Pick<JourneyAccount, 'phone' | 'totpSecret'>,
-  channels: readonly SecondFactorChannel[] = ['totp', 'sms', 'email'],
-): SecondFactorChannel | undefined {
-  if (account.totpSecret && channels.includes('totp')) return 'totp';
-  if (account.phone && channels.includes('sms')) return 'sms';
-  if (channels.includes('email')) return 'email';
-  return undefined;
-}
 
 /** The identity provider's screens as its target profile describes them. */
 export type ProviderProfile = Pick<TargetProfile, 'screens' | 'identityProvider'>;
@@ -47,19 +19,52 @@ export type ProviderScreen =
   | { kind: 'second-factor' }
   | { kind: 'pass-through'; page: PassThroughPage };
 
-/** What a sign-in stopped on: the profile's name for it and the page's own words, for the failure message. */
-export class LoginStepError extends Error {
-  constructor(
-    /** Why the journey stopped. */
-    readonly reason: 'unknown-screen' | 'step-refused' | 'screen-repeated' | 'no-code-channel',
-    /** The screen it stopped on, when it knew it. */
-    readonly screen: string | undefined,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LoginStepError';
+/** Why a journey stopped on the provider's screens. */
+export type LoginStepReason = 'unknown-screen' | 'step-refused' | 'screen-stuck' | 'screen-repeated' | 'no-code-channel' | 'no-login';
+
+function loginStepVerdict(reason: LoginStepReason, screen: string | undefined, summary: string): Classification {
+  switch (reason) {
+    case 'no-code-channel':
+      return { category: 'test-defect', cause: 'account-has-no-code-channel', summary };
+    case 'no-login':
+      return { category: 'test-defect', cause: 'account-has-no-login', summary };
+    case 'step-refused':
+      return { category: 'login-step-failed', cause: screen ?? 'step-refused', summary };
+    default:
+      return { category: 'login-step-failed', cause: reason, summary };
   }
 }
+
+/** What a sign-in stopped on: the profile's name for it and the page's own words, for the failure message. */
+export class LoginStepError extends AuthmatrixError {
+  constructor(
+    /** Why the journey stopped. */
+    readonly reason: LoginStepReason,
+    /** The screen it stopped on, when it knew it. */
+    readonly screen: string | undefined,
+    summary: string,
+  ) {
+    super(loginStepVerdict(reason, screen, summary));
+  }
+}
+
+/**
+ * Words of a notice that tells of success or progress, never of a refusal ("Authentication
+ * success", "Code accepted", "Signing you in…"): such a notice, shown on the screen after a step or
+ * for a moment before the screen moves on, never refuses the step.
+ */
+const SUCCESS_NOTICE =
+  /\b(success(ful(ly)?)?|succeeded|accepted|verified|welcome( back)?|signed in|logged in|signing you in|redirecting|code sent|we sent)\b/i;
+
+/**
+ * How long a refusal must stand before it counts: the same words, on the same screen, with none
+ * of the page's requests in flight. A single-page login may show a notice for most of a second
+ * before it moves on; a refusal stays.
+ */
+const REFUSAL_SETTLE_MS = 1_500;
+
+/** A TOTP code's period (RFC 6238's default, which the suite's codes use). */
+const TOTP_PERIOD_MS = 30_000;
 
 /** How often one screen may come back before the journey calls it a loop. */
 const MAX_VISITS_PER_SCREEN = 3;
@@ -88,6 +93,16 @@ export class IdentityProviderScreens {
   readonly consent: PassThroughPage | undefined;
   readonly interstitials: PassThroughPage[];
   readonly alert: Locator;
+  /** The kinds of screen this journey acted on (identifier, password, second-factor, pass-through), for the verdict. */
+  readonly acted = new Set<ProviderScreen['kind']>();
+  /** What the profile names as a refusal, when it does: counted as soon as it stands. */
+  readonly #namedRefusal: Locator | undefined;
+  /** Notices the profile says are never refusals. */
+  readonly #notices: readonly TextMatch[];
+  /** Requests of the page still waiting for an answer: while any is, the page has not settled. */
+  #inFlight = 0;
+  /** When the last second-factor step began, and when the period of the code used before it began. */
+  #codeStep: { channel: SecondFactorChannel; previousCodeAt: number | undefined } | undefined;
 
   /** The provider's origin, where none of the client's own pages are: its screens are looked for first there. */
   readonly #providerOrigin: string | undefined;
@@ -107,7 +122,25 @@ export class IdentityProviderScreens {
     this.consent = screens.consent ? new PassThroughPage(page, 'Confirm consent', screens.consent) : undefined;
     this.interstitials = screens.interstitials.map((screen) => new PassThroughPage(page, `Pass "${screen.name}"`, screen));
     const alert = page.getByRole('alert');
-    this.alert = screens.refusal ? alert.or(visibleLocator(page, screens.refusal)) : alert;
+    this.#namedRefusal = screens.refusal ? visibleLocator(page, screens.refusal) : undefined;
+    this.alert = this.#namedRefusal ? alert.or(this.#namedRefusal) : alert;
+    this.#notices = screens.notices;
+    const counted = new WeakSet<object>();
+    const settled = (request: object) => {
+      if (counted.delete(request)) this.#inFlight--;
+    };
+    page.on('request', (request) => {
+      if (['document', 'fetch', 'xhr'].includes(request.resourceType())) {
+        counted.add(request);
+        this.#inFlight++;
+      }
+    });
+    page.on('requestfinished', settled);
+    page.on('requestfailed', settled);
+    // A redirect's hop gets its answer with the redirect: the next hop is a request of its own.
+    page.on('response', (response) => {
+      if (response.status() >= 300 && response.status() < 400) settled(response.request());
+    });
   }
 
   /** The provider screen showing now, if any; the most specific first. */
@@ -151,7 +184,8 @@ export class IdentityProviderScreens {
           `the ${name} screen came back ${visit} times at ${this.#where()}; the provider does not move on`,
         );
       await this.act(screen, account, codes);
-      await this.leave(screen);
+      this.acted.add(screen.kind);
+      await this.leave(screen, account);
     }
   }
 
@@ -163,7 +197,7 @@ export class IdentityProviderScreens {
         const identifier = byLogin ? account.login : account.email;
         if (!identifier)
           throw new LoginStepError(
-            'no-code-channel',
+            'no-login',
             'identifier',
             `account ${account.email} has no login, which this provider asks for (screens.email.value: "login")`,
           );
@@ -183,15 +217,28 @@ export class IdentityProviderScreens {
             `the provider asked account ${account.email} for a one-time code by ${channels.join(' or ')}, and the account has no way to receive one (give it a totpSecret or a phone in ACCOUNTS_FILE)`,
           );
         }
+        this.#codeStep = { channel, previousCodeAt: codes.previousCodeAt?.(account, channel) };
         return this.secondFactor.submitCode(channel, () => codes.codeFor(account, channel));
       }
       case 'pass-through':
-        return screen.page.pass();
+        return screen.page.pass(account);
     }
   }
 
-  /** Waits for the screen just acted on to go; if it stays with an alert, the provider refused the step. */
-  async leave(screen: ProviderScreen): Promise<void> {
+  /** A notice's words the step must not be refused for: a success or progress notice, or one the profile names. */
+  #isNotice(text: string): boolean {
+    return (
+      SUCCESS_NOTICE.test(text) || this.#notices.some((notice) => (typeof notice === 'string' ? text.includes(notice) : notice.test(text)))
+    );
+  }
+
+  /**
+   * Waits for the screen just acted on to give way to another. The step was refused only when the
+   * same screen is still there once the page has settled (no request in flight) with the same
+   * words standing for a moment, or with words the profile names as a refusal. A notice of
+   * success or progress never refuses a step, on this screen or on the next.
+   */
+  async leave(screen: ProviderScreen, account: JourneyAccount): Promise<void> {
     const name = screenName(screen);
     const marker =
       screen.kind === 'identifier'
@@ -201,19 +248,55 @@ export class IdentityProviderScreens {
           : screen.kind === 'second-factor'
             ? (this.secondFactor?.codeField ?? this.password.passwordField)
             : screen.page.marker.first();
-    let refused: string | undefined;
-    await expect
-      .poll(
-        async () => {
-          if (!(await marker.isVisible().catch(() => false))) return true;
-          refused = await firstText(this.alert.filter({ hasText: /\S/ }));
-          return refused !== undefined;
-        },
-        { message: `the ${name} screen to give way`, intervals: [0, 25, 50, 100] },
-      )
-      .toBe(true);
-    if (refused && (await marker.isVisible().catch(() => false)))
-      throw new LoginStepError('step-refused', name, `the provider refused the ${name} step at ${this.#where()}, saying "${refused}"`);
+    let standing: { text: string; since: number } | undefined;
+    let notice: string | undefined;
+    const gone = async () => !(await marker.isVisible().catch(() => false));
+    try {
+      await expect
+        .poll(
+          async () => {
+            if (await gone()) return true;
+            if (this.#inFlight > 0) return false;
+            const named = this.#namedRefusal ? await firstText(this.#namedRefusal.filter({ hasText: /\S/ })) : undefined;
+            const text = named ?? (await firstText(this.page.getByRole('alert').filter({ hasText: /\S/ })));
+            if (text === undefined || (named === undefined && this.#isNotice(text))) {
+              notice = text;
+              standing = undefined;
+              return false;
+            }
+            if (standing?.text !== text) standing = { text, since: Date.now() };
+            return named !== undefined || Date.now() - standing.since >= REFUSAL_SETTLE_MS;
+          },
+          { message: `the ${name} screen to give way`, intervals: [0, 25, 50, 100] },
+        )
+        .toBe(true);
+    } catch (error) {
+      if (await gone()) return;
+      throw new LoginStepError(
+        'screen-stuck',
+        name,
+        `the ${name} screen stayed at ${this.#where()} after its step, ${notice ? `showing only the notice "${notice}" (name its words in screens.refusal if they refuse)` : 'showing no refusal'}: ${(error as Error).message.split('\n')[0]}`,
+      );
+    }
+    if (!standing || (await gone())) return;
+    throw new LoginStepError(
+      'step-refused',
+      name,
+      `the provider refused the ${name} step at ${this.#where()}, saying "${standing.text}"${this.#spacingHint(screen, account)}`,
+    );
+  }
+
+  /**
+   * For a refused code: when this suite used a code for the account less than a period before,
+   * a provider that accepts one code per account per period refuses the next; say so, and what
+   * spaces an account's sign-ins.
+   */
+  #spacingHint(screen: ProviderScreen, account: JourneyAccount): string {
+    const step = this.#codeStep;
+    if (screen.kind !== 'second-factor' || step?.channel !== 'totp' || step.previousCodeAt === undefined) return '';
+    const since = Date.now() - step.previousCodeAt;
+    if (since >= 2 * TOTP_PERIOD_MS) return '';
+    return ` — account ${account.email} used a code of the period that began ${Math.round(since / 1000)} s ago: a provider that accepts one code per account per period refuses the next; set ACCOUNT_MIN_SPACING_MS=${TOTP_PERIOD_MS} (or screens.secondFactor.totpLookahead: 0) to space the account's sign-ins`;
   }
 
   /**

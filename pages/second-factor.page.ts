@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
-import type { SecondFactorChannel, TargetProfile } from '../targets/profile.ts';
+import type { SecondFactorChannel } from '../matrix/axes.ts';
+import type { TargetProfile } from '../targets/profile.ts';
 import { buttonLocator, fieldLocator } from './locate.ts';
 import { journeyStep } from './timeline.ts';
 import { typeInto, type Typing } from './typing.ts';

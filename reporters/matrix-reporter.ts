@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-import { classificationOf } from '../evidence/classify.ts';
+import { classificationOf } from '../evidence/verdict.ts';
 import { cellKey, cellOf, listedLabelOf, type Cell } from '../matrix/cells.ts';
 import { profileEnginesOf } from '../browsers/engines.ts';
 import { recordRedCells } from './cell-history.ts';

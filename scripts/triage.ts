@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ALLURE_CATEGORY_LABEL, ALLURE_CAUSE_LABEL, classificationLabel, type Category } from '../evidence/classify.ts';
+import { ALLURE_CATEGORY_LABEL, ALLURE_CAUSE_LABEL, classificationLabel, type Category } from '../evidence/verdict.ts';
 import { renderVerdict, type TriageVerdict } from '../matrix/triage.ts';
 import { loadSettings, matrixScope } from '../settings/settings.ts';
 import { runValues, signatures, triage, type RunSummary } from './triage-runner.ts';

@@ -6,7 +6,7 @@
  * from the environment the Playwright config prepared (LAB_ADMIN_TOKEN), so the lab and every
  * worker agree on it.
  */
-import { ClassifiedError } from '../evidence/classify.ts';
+import { AuthmatrixError } from '../evidence/verdict.ts';
 import { labProfile } from './lab.ts';
 import type { TargetProfile } from './profile.ts';
 import type { MessageSources } from '../accounts/codes.ts';
@@ -48,7 +48,7 @@ export interface ProfileTarget extends TargetBase {
 
 export type Target = LabTarget | ProfileTarget;
 
-export class TargetUnreachableError extends ClassifiedError {
+export class TargetUnreachableError extends AuthmatrixError {
   constructor(what: string, url: string, reason: string, hint: string) {
     super({ category: 'target-unreachable', summary: `${what} at ${url} cannot be reached (${reason}); ${hint}` });
   }

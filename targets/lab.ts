@@ -25,6 +25,7 @@ export function labProfile(lab: LabDescription, tokenEndpoint: string): TargetPr
       password: { field: { label: 'Password' }, submit: 'Continue' },
       secondFactor: { field: { label: 'Verification code' }, submit: 'Continue', channels: ['totp', 'sms', 'email'] },
       interstitials: [],
+      notices: [],
     },
     signedIn: {
       visible: { heading: "You're signed in" },

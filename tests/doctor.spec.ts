@@ -136,7 +136,7 @@ test(
       }
       if (!screen) throw new Error(`screen ${n} at ${seen.url} matches nothing the profile describes: see the lines above and ${shot}`);
       await provider.act(screen, account, codes);
-      await provider.leave(screen);
+      await provider.leave(screen, account);
     }
     throw new Error(`no end after ${MAX_SCREENS} screens: the provider keeps asking`);
   },

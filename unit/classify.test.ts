@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { matchCategory, normalizeCategoriesConfig, type CategoryRule } from '@allurereport/core-api';
+import { errors } from '@playwright/test';
+import { classify } from '../evidence/classify.ts';
 import {
   ALLURE_CATEGORY_LABEL,
   ALLURE_CAUSE_LABEL,
-  CATEGORIES,
-  ClassifiedError,
+  AuthmatrixError,
+  CATEGORY_NAMES,
   classificationOf,
-  classify,
   recordClassification,
-} from '../evidence/classify.ts';
+} from '../evidence/verdict.ts';
 import { CATEGORY_LABEL, CAUSE_LABEL, categoryRules } from '../allurerc.mjs';
+import { PROVIDER_WORDINGS } from './provider-wordings.ts';
 
 const exchange = (fields: Record<string, unknown>) => ({ status: 400, ...fields });
 
@@ -131,7 +133,11 @@ test('descriptions real providers give for a refused code name what they say, an
       'redirect-mismatch',
     ],
     // A provider that answers an expired code with a non-standard 403.
-    ['403 invalid_code, expired', { status: 403, error: 'invalid_code', errorDescription: 'The code has expired' }, 'code-expired'],
+    [
+      '403 invalid_code, expired',
+      { status: 403, error: 'invalid_code', errorDescription: 'The code has expired', codeAgeMs: 30_000 },
+      'code-expired',
+    ],
     ['403 invalid_code, bare', { status: 403, error: 'invalid_code', codeAgeMs: 600 }, 'invalid-grant'],
   ];
   for (const [provider, fields, cause] of cases) {
@@ -194,22 +200,88 @@ test('429 is rate_limited, never token_exchange_failed', () => {
   assert.equal(classify({ errorCode: 'token_exchange_failed', exchange: exchange({ status: 429 }) }).category, 'rate_limited');
 });
 
-test('an unreachable target, a login step the target refused, and a defect of our own', () => {
-  assert.equal(
-    classify({ thrown: { name: 'Error', message: 'page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:4701/' } }).category,
-    'target-unreachable',
-  );
+test('an unreachable target, a login step the target refused, and a defect of our own, each told by its evidence and its type', () => {
+  const unreachable = classify({
+    thrown: new Error('page.goto: something went wrong'),
+    navigationFailure: { url: 'http://127.0.0.1:4701/', errorText: 'net::ERR_CONNECTION_REFUSED' },
+  });
+  assert.equal(unreachable.category, 'target-unreachable');
+  assert.match(unreachable.summary, /net::ERR_CONNECTION_REFUSED at http:\/\/127\.0\.0\.1:4701\//);
+  // The words of an error never decide: a message that merely mentions a refused connection is the suite's own failure.
+  assert.equal(classify({ thrown: new Error('net::ERR_CONNECTION_REFUSED, says the message') }).category, 'test-defect');
   const refused = classify({
-    thrown: { name: 'TimeoutError', message: 'locator.waitFor: Timeout' },
+    thrown: new errors.TimeoutError('locator.waitFor: Timeout'),
     pageAlert: 'Wrong email or password.',
     failedStep: 'Enter the password',
   });
   assert.deepEqual([refused.category, refused.cause], ['login-step-failed', 'Enter the password']);
-  const defect = classify({
-    thrown: { name: 'Error', message: "expect(locator).toBeEditable() failed: getByLabel('Email adress')" },
-    failedStep: 'Enter the email address',
+  const timeout = classify({ thrown: new errors.TimeoutError("locator.fill: Timeout 15000ms exceeded: getByLabel('Email adress')") });
+  assert.deepEqual([timeout.category, timeout.cause], ['test-defect', 'timeout']);
+  const defect = classify({ thrown: new TypeError('cannot read x of undefined'), failedStep: 'Enter the email address' });
+  assert.deepEqual([defect.category, defect.cause], ['test-defect', 'exception']);
+});
+
+test('an error raised knowing its meaning carries its verdict as data, and its first line is that verdict, never its class', () => {
+  const own = new AuthmatrixError({ category: 'login-step-failed', cause: 'password', summary: 'the provider refused the password step' });
+  assert.deepEqual(classify({ thrown: own }), own.classification);
+  assert.match(own.stack ?? '', /^login-step-failed \(password\): the provider refused/);
+  const explained = AuthmatrixError.explaining(classify({ thrown: new TypeError('x is undefined') }), new TypeError('x is undefined'));
+  assert.match(explained.stack ?? '', /^test-defect \(exception\): /);
+  assert.match(explained.message, /\n\nx is undefined$/);
+  // What the responses say comes before the journey's own account of where it stopped.
+  const overruled = classify({ thrown: own, exchange: exchange({ status: 503, error: 'temporarily_unavailable' }) });
+  assert.equal(overruled.category, 'token_exchange_failed');
+});
+
+test('an "invalid or has expired" refusal of a code under a second old is invalid-grant, quoting the words; never code-expired', () => {
+  const result = classify({
+    errorCode: 'token_exchange_failed',
+    exchange: exchange({ error: 'invalid_grant', errorDescription: 'The authorization code is invalid or has expired.', codeAgeMs: 251 }),
   });
-  assert.deepEqual([defect.category, defect.cause], ['test-defect', 'locator']);
+  assert.deepEqual([result.category, result.cause], ['token_exchange_failed', 'invalid-grant']);
+  assert.match(result.summary, /answered 400 invalid_grant "The authorization code is invalid or has expired\."/);
+  assert.match(result.summary, /a code past its lifetime/, 'expiry stays among the candidates');
+  // A plain "expired" for a code younger than the lifetime the profile gives contradicts the evidence.
+  const contradicted = classify({
+    exchange: exchange({ error: 'invalid_grant', errorDescription: 'Code is expired', codeAgeMs: 800 }),
+    codeLifetimeMs: 60_000,
+  });
+  assert.equal(contradicted.cause, 'invalid-grant');
+  assert.match(contradicted.summary, /inside its 60 s lifetime/);
+  assert.equal(
+    classify({ exchange: exchange({ error: 'invalid_grant', errorDescription: 'Code is expired', codeAgeMs: 800 }) }).cause,
+    'code-expired',
+  );
+});
+
+test("a provider's own error code is quoted as it said it: 403 invalid_code, mapped by meaning", () => {
+  const result = classify({ exchange: exchange({ status: 403, error: 'invalid_code', codeAgeMs: 300 }) });
+  assert.deepEqual([result.category, result.cause], ['token_exchange_failed', 'invalid-grant']);
+  assert.match(result.summary, /answered 403 invalid_code\b/);
+  assert.doesNotMatch(result.summary, /\(invalid_grant\)/);
+  // A refusal sent with 200 and an error body (GitHub, Slack) is a refusal all the same.
+  assert.equal(classify({ exchange: { status: 200, error: 'bad_verification_code' } }).category, 'token_exchange_failed');
+});
+
+test('every real provider wording in the table is named with its cause', () => {
+  const expected: Record<string, string> = { 'pkce-mismatch': 'cookie-state', 'rate-limited': 'rate_limited' };
+  const providers = new Map<string, Set<string>>();
+  for (const wording of PROVIDER_WORDINGS) {
+    const result = classify({
+      exchange: { status: wording.status ?? 400, error: wording.error, errorDescription: wording.description, codeAgeMs: 400 },
+    });
+    const named = result.category === 'token_exchange_failed' ? result.cause : result.category;
+    assert.equal(named, expected[wording.cause] ?? wording.cause, `${wording.provider}: ${wording.error} "${wording.description ?? ''}"`);
+    if (wording.description) assert.ok(result.summary.includes(wording.description.split('\n')[0] ?? ''), 'the words are quoted');
+    providers.set(wording.cause, (providers.get(wording.cause) ?? new Set()).add(wording.provider.split(' (')[0] ?? ''));
+  }
+  for (const cause of ['invalid-grant', 'redirect-mismatch', 'pkce-mismatch', 'client-auth'])
+    assert.ok((providers.get(cause)?.size ?? 0) >= 8, `${cause}: wordings of at least eight providers`);
+});
+
+test('a TOTP account signed in without being asked for its code is a security regression, not a pass', () => {
+  const result = classify({ signedIn: { secondFactorNotAsked: { channel: 'totp' } } });
+  assert.deepEqual([result.category, result.cause], ['security-regression', 'second-factor-not-asked']);
 });
 
 test('a classification travels as data on the result, and its label leads the message people read', () => {
@@ -223,7 +295,7 @@ test('a classification travels as data on the result, and its label leads the me
   assert.deepEqual(classificationOf(result), original);
   assert.equal(result.annotations.length, 2, 'a later classification of one attempt replaces the earlier');
   assert.equal(classificationOf({ annotations: [] }), undefined);
-  assert.match(new ClassifiedError(original).message, /^token_exchange_failed \(upstream-email-verification\): /);
+  assert.match(String(new AuthmatrixError(original)), /^token_exchange_failed \(upstream-email-verification\): /);
 });
 
 test("Allure's own category matching files each classified result under its category, grouped by cause", () => {
@@ -232,7 +304,7 @@ test("Allure's own category matching files each classified result under its cate
   const categories = normalizeCategoriesConfig({ rules: categoryRules as unknown as CategoryRule[] });
   const categoryOf = (labels: { name: string; value: string }[], flaky = false) =>
     matchCategory(categories, { status: 'failed', labels, flaky, message: 'token_exchange_failed (edge): looks like it' })?.name;
-  for (const category of CATEGORIES) {
+  for (const category of CATEGORY_NAMES) {
     const name = categoryOf([{ name: ALLURE_CATEGORY_LABEL, value: category }]);
     assert.ok(name?.startsWith(category), `${category} lands in ${String(name)}`);
   }

@@ -96,7 +96,7 @@ for (const [way, { url, capture }] of Object.entries(ways)) {
         assert.ok((exchange.pendingMs ?? 0) >= 800);
         assert.equal(exchange.entry, 'edge-east');
         assert.equal(recorder.pendingExchange(), undefined);
-        const classification = classify(recorder.failureEvidence(undefined));
+        const classification = classify(recorder.failureEvidence());
         assert.equal(classification.category, 'token_exchange_failed');
         assert.equal(classification.cause, 'no-response');
         assert.match(classification.summary, /through edge-east had no answer after \d+ ms/);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { FullConfig, FullResult, TestCase, TestResult } from '@playwright/test/reporter';
-import { recordClassification, type Classification } from '../evidence/classify.ts';
+import { recordClassification, type Classification } from '../evidence/verdict.ts';
 import { cellAnnotation, cellTitle, listedAnnotation, SEED_CASE, type Cell } from '../matrix/cells.ts';
 import MatrixReporter, { RUN_METADATA_KEY } from '../reporters/matrix-reporter.ts';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { errors } from '@playwright/test';
 import { classify } from '../evidence/classify.ts';
-import { classifyTimeout, EvidenceRecorder } from '../evidence/evidence.ts';
+import { EvidenceRecorder } from '../evidence/evidence.ts';
 import { MAX_TIMEOUT_SCALE, measureContention, scaleFor } from '../settings/timeouts.ts';
 
 test('the timeout scale is 1 on a quiet machine and grows with contention, within its bound; the lagging load average is not read', () => {
@@ -18,7 +19,9 @@ test('a cell out of time with nothing pending is test-defect (timeout), with how
     { step: 'Open the app', startedAt: new Date().toISOString(), durationMs: 812 },
     { step: 'Enter the password', startedAt: new Date().toISOString() },
   );
-  const result = classifyTimeout(recorder, 60_000);
+  recorder.recordTimeout(60_000);
+  const result = recorder.verdict;
+  assert.ok(result);
   assert.deepEqual([result.category, result.cause], ['test-defect', 'timeout']);
   assert.match(
     result.summary,
@@ -27,6 +30,6 @@ test('a cell out of time with nothing pending is test-defect (timeout), with how
 });
 
 test('the classifier never names a regression for a slow step of its own', () => {
-  const result = classify({ thrown: { name: 'TimeoutError', message: 'page.waitForURL: Timeout 20000ms exceeded.' } });
+  const result = classify({ thrown: new errors.TimeoutError('page.waitForURL: Timeout 20000ms exceeded.') });
   assert.equal(result.category, 'test-defect');
 });
