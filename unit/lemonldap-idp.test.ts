@@ -1,0 +1,90 @@
+/**
+ * A third login not written for the suite: with only settings changed, the suite signs in through
+ * LemonLDAP::NG's portal from Debian's packages (its login form over a DBI user backend, its own
+ * TOTP for enrolled accounts, its OpenID Connect consent and token endpoint), and catches a
+ * regression there, made inside LemonLDAP::NG by a portal plugin, that only Outlook-family accounts
+ * feel. Without the packages, outside CI, the tests are skipped with the command that installs
+ * them; in CI (`.ci/run` installs them) they must run.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { TOTP } from 'otpauth';
+import {
+  lemonldapIdpUnavailable,
+  startLemonldapIdp,
+  type LemonldapFault,
+  type LemonldapIdp,
+} from '../examples/lemonldap-idp/server.ts';
+import { runSuite } from '../scripts/processes.ts';
+import { scanRun } from './artifact-scan.ts';
+import { assertOnlyOutlookRed, cellsThatRan } from './matrix-summary-file.ts';
+
+const PORT = 4930;
+const ACCOUNTS_FILE = 'examples/accounts.json';
+const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { password: string; totpSecret: string | null }[];
+const unavailable = lemonldapIdpUnavailable();
+const skip = unavailable !== undefined && !process.env.CI ? unavailable : false;
+
+const settings = {
+  TARGET: 'lemonldap-idp',
+  BASE_URL: `http://localhost:${PORT + 1}`,
+  ISSUER_URL: `http://127.0.0.1:${PORT}`,
+  ACCOUNTS_FILE,
+  MATRIX: 'smoke',
+  CI: '1',
+};
+
+let running: LemonldapIdp | undefined;
+async function idp(faults: LemonldapFault[] = []): Promise<void> {
+  await running?.close();
+  running = await startLemonldapIdp(PORT, faults);
+}
+after(async () => {
+  await running?.close();
+});
+
+test(
+  'the smoke tier passes through LemonLDAP::NG: its login form, its TOTP for an enrolled account and not for another, its consent, in one run',
+  { skip },
+  async () => {
+    await idp();
+    const started = Date.now();
+    const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], { ...settings, EVIDENCE: 'always' });
+    assert.equal(result.status, 0, result.output);
+    assert.match(result.output, /All 3 cells of the smoke tier that ran passed; 2 of 5 were skipped\./);
+    const ran = cellsThatRan();
+    assert.ok(ran.some((cell) => cell.axes?.mfa === 'totp') && ran.some((cell) => cell.axes?.mfa === 'none'));
+    const codes = accounts.flatMap((account) => {
+      if (!account.totpSecret) return [];
+      const totp = new TOTP({ secret: account.totpSecret, period: 30, digits: 6 });
+      return [-1, 0, 1, 2, 3].map((step) => totp.generate({ timestamp: started + step * 30_000 }));
+    });
+    const secrets = [
+      ...accounts.map((account) => account.password),
+      ...accounts.flatMap((account) => (account.totpSecret ? [account.totpSecret] : [])),
+    ];
+    assert.deepEqual(scanRun([result.output], secrets, codes).findings, []);
+  },
+);
+
+test(
+  "a token endpoint that refuses Outlook-family codes turns exactly those cells red, LemonLDAP::NG's invalid_grant quoted",
+  { skip },
+  async () => {
+    await idp(['outlook-invalid-grant']);
+    const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], settings);
+    assert.notEqual(result.status, 0);
+    // LemonLDAP::NG refuses a code with `{"error":"invalid_grant"}` and no description: that is all there is to quote.
+    assertOnlyOutlookRed('invalid-grant', /the token endpoint answered 400 invalid_grant/);
+  },
+);
+
+test('the example names what it needs when its packages are missing', () => {
+  if (unavailable === undefined) assert.equal(lemonldapIdpUnavailable(), undefined);
+  else
+    assert.match(
+      unavailable,
+      /the LemonLDAP::NG example needs Debian's .*; install them with: apt-get install -y --no-install-recommends lemonldap-ng starman libdigest-hmac-perl/,
+    );
+});
