@@ -10,12 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { TOTP } from 'otpauth';
-import {
-  lemonldapIdpUnavailable,
-  startLemonldapIdp,
-  type LemonldapFault,
-  type LemonldapIdp,
-} from '../examples/lemonldap-idp/server.ts';
+import { lemonldapIdpUnavailable, startLemonldapIdp, type LemonldapFault, type LemonldapIdp } from '../examples/lemonldap-idp/server.ts';
 import { runSuite } from '../scripts/processes.ts';
 import { scanRun } from './artifact-scan.ts';
 import { assertOnlyOutlookRed, cellsThatRan } from './matrix-summary-file.ts';
