@@ -16,6 +16,9 @@ const JWT = /eyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]*/g;
 const SECRET_PARAMS = /\b(code|code_verifier|access_token|id_token|refresh_token|password|state|nonce|client_secret)=([^&\s"']+)/gi;
 /** A header line as Playwright's call logs print a request's or response's headers. */
 const SECRET_HEADER_LINES = /^(\s*(?:cookie|set-cookie|authorization|proxy-authorization):\s*)\S.*$/gim;
+/** Keys whose value is a secret: headers that carry one, and the names OAuth and accounts give them. */
+const SECRET_KEYS =
+  /^(cookie|set-cookie|authorization|proxy-authorization|password|passwd|totp_?secret|client_?secret|secret|code|code_?verifier|(access|id|refresh|bearer)_?token|token|api_?key|otp)$/i;
 const TEXT_TYPES = /^(text\/|application\/(json|xml|x-ndjson|javascript)|image\/svg)/;
 
 function escapeRegExp(text: string): string {
@@ -51,7 +54,11 @@ export class SecretRedactor {
     return known.replace(JWT, '[redacted-jwt]').replace(SECRET_PARAMS, `$1=${REDACTED}`).replace(SECRET_HEADER_LINES, `$1${REDACTED}`);
   }
 
-  /** A copy of `value` with every string scrubbed; keys that name a secret lose their value. */
+  /**
+   * A copy of `value` with every string scrubbed of the secrets this process knows; a key that
+   * names a secret (a cookie header, a password, a token) loses its value. A key is judged by what
+   * it names, never by a word it contains: the `cookies` condition of a cell stays readable.
+   */
   scrubDeep<T>(value: T): T {
     if (typeof value === 'string') return this.scrub(value) as T;
     if (Array.isArray(value)) return value.map((item: unknown) => this.scrubDeep(item)) as T;
@@ -59,7 +66,7 @@ export class SecretRedactor {
       return Object.fromEntries(
         Object.entries(value).map(([key, item]) => [
           key,
-          /cookie|authorization|secret|password|token$/i.test(key) && typeof item === 'string' ? REDACTED : this.scrubDeep(item),
+          SECRET_KEYS.test(key) && typeof item === 'string' ? REDACTED : this.scrubDeep(item),
         ]),
       ) as T;
     }

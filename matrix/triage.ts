@@ -10,7 +10,7 @@
  */
 import { AXIS_NAMES, type AxisName } from './axes.ts';
 import { cellKey, type Cell } from './cells.ts';
-import { satisfiesConstraints } from './constraints.ts';
+import { CONSTRAINTS, satisfiesConstraints } from './constraints.ts';
 import { PROFILES, profileNamed, type ProfileKind } from './profiles.ts';
 
 /** The value each axis is moved to first: where regressions are rarest. */
@@ -99,6 +99,8 @@ export interface TriageVerdict {
   /** For a combination: the values delta debugging found needed together, on top of `needs`. */
   together?: Condition[];
   independentOf: AxisName[];
+  /** Axes triage could not move on its red cell, each with why: it says nothing of them. */
+  unmoved?: { axis: AxisName; why: string }[];
   reruns: number;
   seconds: number;
   /** Why triage stopped early (an attempt budget spent) or found the failure intermittent. */
@@ -204,12 +206,34 @@ export function conditionOf(cell: Cell, axis: AxisName): Condition {
   return { axis, op: '=', values: [cell[axis]], label: `${axis}=${cell[axis]}` };
 }
 
-/** The red cell triage works from: the one nearest the baseline (fewest moves to explain). */
-export function pickRedCell(cells: readonly Cell[]): Cell | undefined {
+/**
+ * The axes no single move can change on `red`, and why: the run had one value of it, or a
+ * constraint holds this client to one (a CLI cell's clock is always synced).
+ */
+export function unmovedAxes(red: Cell, values: AxisValues): { axis: AxisName; why: string }[] {
+  const moved = new Set(planFlips(red, values).map((flip) => flip.axis));
+  return (AXIS_NAMES.slice(1) as Exclude<AxisName, 'profile'>[])
+    .filter((axis) => !moved.has(axis))
+    .map((axis) => {
+      if (values[axis].length < 2) return { axis, why: `the run had only ${red[axis]}` };
+      const holding = CONSTRAINTS.find((constraint) => constraint.axes.includes(axis) && constraint.axes.includes('profile'));
+      return {
+        axis,
+        why: `a ${profileNamed(red.profile).kind} cell takes only ${red[axis]}${holding ? ` (constraint ${holding.id})` : ''}`,
+      };
+    });
+}
+
+/**
+ * The red cell triage works from: the one that lets triage move the most axes, then the one
+ * nearest the baseline (fewest moves to explain).
+ */
+export function pickRedCell(cells: readonly Cell[], values?: AxisValues): Cell | undefined {
   const distance = (cell: Cell) =>
     (AXIS_NAMES.slice(1) as Exclude<AxisName, 'profile'>[]).filter((axis) => cell[axis] !== BASELINE[axis]).length +
     (profileNamed(cell.profile).kind === 'web' && cell.profile !== baselineProfileOf('web') ? 1 : 0);
-  return [...cells].sort((a, b) => distance(a) - distance(b) || cellKey(a).localeCompare(cellKey(b)))[0];
+  const stuck = (cell: Cell) => (values ? unmovedAxes(cell, values).length : 0);
+  return [...cells].sort((a, b) => stuck(a) - stuck(b) || distance(a) - distance(b) || cellKey(a).localeCompare(cellKey(b)))[0];
 }
 
 /** `token_exchange_failed (upstream-email-verification) needs emailProvider=outlook — independent of …`. */
@@ -226,9 +250,12 @@ export function renderVerdict(verdict: TriageVerdict): string {
     ? `needs ${verdict.needs.map((condition) => condition.label).join(' and ')}`
     : 'needs nothing any single move removes';
   const independent = verdict.independentOf.length ? ` — independent of ${verdict.independentOf.join(', ')}` : '';
+  const unmoved = verdict.unmoved?.length
+    ? ` — not moved, so not judged: ${verdict.unmoved.map(({ axis, why }) => `${axis} (${why})`).join(', ')}`
+    : '';
   const combination =
     verdict.outcome === 'combination'
       ? `; with every other axis at its baseline it passed: the failure needs a combination of conditions ${verdict.note ?? 'single moves do not show'}`
       : '';
-  return `${verdict.signature} ${needs}${independent}${combination} (${runs})`;
+  return `${verdict.signature} ${needs}${independent}${unmoved}${combination} (${runs})`;
 }

@@ -21,6 +21,7 @@ import {
   judgeFlips,
   pickRedCell,
   planFlips,
+  unmovedAxes,
   type AxisValues,
   type Condition,
   type Flip,
@@ -143,6 +144,8 @@ const observedOf = (outcome: RerunOutcome | undefined, signature: string): Obser
 class SignatureTriage {
   readonly flips: Flip[];
   readonly firstMoves: Flip[];
+  /** The axes no move can change on this red cell, named in the verdict. */
+  readonly unmoved: { axis: AxisName; why: string }[];
   #seen = new Map<string, Observed>();
   reruns = 0;
   #verdict: Omit<TriageVerdict, 'reruns' | 'seconds'> | undefined;
@@ -160,6 +163,7 @@ class SignatureTriage {
     readonly maxReruns: number,
   ) {
     this.flips = planFlips(red, values);
+    this.unmoved = unmovedAxes(red, values);
     const firstMoves = this.flips.filter((flip) => flip.move !== 'second');
     // A cell no other kind of client can take (a browser's clock or cookie jar) has no first move on
     // the client: its second move (another profile of its kind) is the only one, and runs in round 1.
@@ -168,7 +172,7 @@ class SignatureTriage {
   }
 
   get verdict() {
-    return this.#verdict;
+    return this.#verdict && this.unmoved.length ? { ...this.#verdict, unmoved: this.unmoved } : this.#verdict;
   }
 
   #plan(label: string, cell: Cell, expectRed?: boolean): void {
@@ -321,7 +325,8 @@ export async function triage(summary: RunSummary, options: TriageOptions & { run
   const runRound = options.runRound ?? playwrightRounds(options);
   const maxReruns = options.maxReruns ?? MAX_RERUNS;
   const triages = groups.map(
-    ([signature, cells], index) => new SignatureTriage(`s${index}`, signature, pickRedCell(cells) as Cell, options.values, maxReruns),
+    ([signature, cells], index) =>
+      new SignatureTriage(`s${index}`, signature, pickRedCell(cells, options.values) as Cell, options.values, maxReruns),
   );
   // What a re-run will take, from the run's own cells: its network path and cookie condition decide.
   const cost = cellCostModel(

@@ -67,3 +67,22 @@ test('a failed exchange keeps its OAuth error; a body that is not JSON is named 
   });
   assert.deepEqual(errorFields('', undefined), { errorDescription: 'a body of no declared type, not JSON (empty)' });
 });
+
+test("evidence keeps a cell's cookie condition readable and loses only the values of keys that name a secret", () => {
+  const redactor = new SecretRedactor();
+  redactor.add('Hunter2-Password');
+  const scrubbed = redactor.scrubDeep({
+    cell: { cookies: 'stale-login', clock: 'synced' },
+    headers: { cookie: 'sid=abc', 'set-cookie': 'a=b', accept: 'application/json' },
+    password: 'anything',
+    totpSecret: 'JBSWY3DPEHPK3PXP',
+    note: 'typed Hunter2-Password into the field',
+  });
+  assert.deepEqual(scrubbed, {
+    cell: { cookies: 'stale-login', clock: 'synced' },
+    headers: { cookie: '[redacted]', 'set-cookie': '[redacted]', accept: 'application/json' },
+    password: '[redacted]',
+    totpSecret: '[redacted]',
+    note: 'typed [redacted] into the field',
+  });
+});

@@ -3,7 +3,16 @@ import { test } from 'node:test';
 import { axes } from '../matrix/axes.ts';
 import { cellKey, SEED_CASE, type Cell } from '../matrix/cells.ts';
 import { riskOrder } from '../matrix/order.ts';
-import { confirmationCell, judgeFlips, pickRedCell, planFlips, renderVerdict, type AxisValues, type Flip } from '../matrix/triage.ts';
+import {
+  confirmationCell,
+  judgeFlips,
+  pickRedCell,
+  planFlips,
+  renderVerdict,
+  unmovedAxes,
+  type AxisValues,
+  type Flip,
+} from '../matrix/triage.ts';
 
 const values = axes() as unknown as AxisValues;
 const cell = (over: Partial<Cell>): Cell => ({ ...SEED_CASE, ...over });
@@ -79,4 +88,38 @@ test('risk order: recently red cells first, then the seed case, then the cell th
   assert.deepEqual(ordered[1], cells[2], 'the seed case');
   assert.equal(ordered.length, 4);
   assert.deepEqual(riskOrder(cells, []).at(0), cells[2]);
+});
+
+test('triage picks a red cell whose axes it can move, and names every axis it could not move, with why', () => {
+  const values: AxisValues = {
+    profile: ['windows-chrome', 'ios-app', 'desktop-cli'],
+    emailProvider: ['outlook', 'gmail'],
+    phone: ['bound', 'none'],
+    plan: ['plus', 'free'],
+    mfa: ['totp', 'none'],
+    cookies: ['fresh', 'returning', 'stale-login'],
+    clock: ['synced', 'ahead-90s'],
+    network: ['direct'],
+  };
+  const cli = cell({ profile: 'desktop-cli', emailProvider: 'outlook' });
+  const web = cell({ profile: 'windows-chrome', emailProvider: 'outlook', clock: 'ahead-90s' });
+  assert.equal(pickRedCell([cli, web], values), web, 'the browser cell can move its clock; the CLI cell cannot');
+  const unmoved = unmovedAxes(cli, values);
+  assert.deepEqual(
+    unmoved.map((entry) => entry.axis),
+    ['clock', 'network'],
+  );
+  assert.match(unmoved[0]?.why ?? '', /a desktop-cli cell takes only synced \(constraint native-clock\)/);
+  assert.match(unmoved[1]?.why ?? '', /the run had only direct/);
+  const line = renderVerdict({
+    signature: 'token_exchange_failed (upstream-email-verification)',
+    cell: 'x',
+    outcome: 'settled',
+    needs: [{ axis: 'emailProvider', op: '=', values: ['outlook'], label: 'emailProvider=outlook' }],
+    independentOf: ['phone'],
+    unmoved,
+    reruns: 4,
+    seconds: 9,
+  });
+  assert.match(line, /not moved, so not judged: clock \(a desktop-cli cell takes only synced/);
 });
