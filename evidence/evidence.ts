@@ -13,7 +13,7 @@ import type { Classification } from './verdict.ts';
 import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
 import { Timeline } from '../pages/timeline.ts';
 import { secrets } from './secrets.ts';
-import type { TokenExchangeRecord } from '../clients/oauth.ts';
+import { fetchVia, type TokenExchangeRecord } from '../clients/oauth.ts';
 
 export interface TokenExchangeEvidence extends ExchangeEvidence {
   endpoint: string;
@@ -86,11 +86,36 @@ interface HeldExchange {
   abort(reason: 'timedout' | 'failed'): Promise<void>;
 }
 
+/** Headers a client library sets itself from the connection and the body. */
+const CONNECTION_HEADERS = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'cookie']);
+
+/**
+ * A cross-origin request sent as a page's script sends one by default (credentials "same-origin"):
+ * with the headers the browser gave it and no cookies of the browser's jar. A provider that treats
+ * a request with its session cookie as a signed-in user's (LemonLDAP::NG does) sees what it would
+ * see from the browser.
+ */
+async function sendWithoutCookies(request: HeldExchange, proxy: string | undefined, signal: AbortSignal): Promise<ExchangeResponse> {
+  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !CONNECTION_HEADERS.has(name.toLowerCase())));
+  const response = await fetchVia(proxy)(request.url, {
+    method: request.method,
+    headers,
+    ...(request.body ? { body: new Uint8Array(request.body) } : {}),
+    redirect: 'manual',
+    signal,
+  });
+  const flat: Record<string, string> = {};
+  response.headers.forEach((value, name) => (flat[name] = value));
+  return { status: response.status, headers: flat, body: Buffer.from(await response.arrayBuffer()) };
+}
+
 /**
  * Sends a held request as the browser would have: through `proxy`, a plain-HTTP request goes in
- * absolute form (`POST http://host/token`), which a proxy can read and rewrite; anything else is
+ * absolute form (`POST http://host/token`), which a proxy can read and rewrite; a cross-origin
+ * request goes without the jar's cookies, as a script's fetch goes by default; anything else is
  * fetched by Playwright (directly, or through the proxy's CONNECT tunnel, as a browser does for
- * HTTPS). Playwright's own fetch would tunnel plain HTTP too, out of the proxy's sight.
+ * HTTPS). Playwright's own fetch would tunnel plain HTTP too, out of the proxy's sight, and adds
+ * every cookie of the context.
  */
 async function sendAsBrowser(
   request: HeldExchange,
@@ -99,6 +124,9 @@ async function sendAsBrowser(
   timeoutMs: number,
 ): Promise<ExchangeResponse> {
   const target = new URL(request.url);
+  const origin = Object.entries(request.headers).find(([name]) => name.toLowerCase() === 'origin')?.[1];
+  const crossOrigin = origin !== undefined && origin !== 'null' && origin !== target.origin;
+  if (crossOrigin && !(proxy && target.protocol === 'http:')) return sendWithoutCookies(request, proxy, signal);
   if (!proxy || target.protocol !== 'http:') return request.fetch(timeoutMs);
   const via = new URL(proxy);
   const headers: Record<string, string> = { ...request.headers, host: target.host };
