@@ -15,7 +15,7 @@ import { TOTP } from 'otpauth';
 import { startReactIdp, type ReactIdp } from '../examples/react-idp/server.ts';
 import { runPlaywright, runSuite } from '../scripts/processes.ts';
 import { scanRun } from './artifact-scan.ts';
-import { assertOnlyOutlookRed } from './matrix-summary-file.ts';
+import { assertOnlyOutlookRed, cellsThatRan } from './matrix-summary-file.ts';
 
 const PORT = 4890;
 const ACCOUNTS_FILE = 'examples/accounts.json';
@@ -67,7 +67,7 @@ function stepTitles(): string[] {
   return titles;
 }
 
-test('the smoke tier signs in through a React login: TOTP asked of one account and not the others, the interstitial and the consent checkbox passed', async () => {
+test('the smoke tier signs in through a React login: TOTP asked of one account and not the others, past the success toasts the example shows, the interstitial and a box per scope', async () => {
   await idp();
   const started = Date.now();
   rmSync('blob-report', { recursive: true, force: true });
@@ -105,6 +105,22 @@ test('a token endpoint that answers invalid_grant for Outlook-family accounts tu
   const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], settings());
   assert.notEqual(result.status, 0);
   assertOnlyOutlookRed('invalid-grant', /invalid_grant "grant request is invalid \(mailbox ownership could not be confirmed\)"/);
+});
+
+test('an account with an authenticator the provider stops asking for its code fails as security-regression (second-factor-not-asked), the others green', async () => {
+  await idp(['totp-not-asked']);
+  const result = await runSuite(['tests/matrix.spec.ts', '--workers', '2'], settings());
+  assert.notEqual(result.status, 0);
+  assert.match(
+    result.output,
+    /security-regression \(second-factor-not-asked\): the account has a totp second factor enrolled and was signed in without being asked for it/,
+  );
+  for (const cell of cellsThatRan()) {
+    if (cell.axes?.mfa === 'totp') {
+      assert.equal(cell.status, 'failed', cell.title);
+      assert.deepEqual([cell.classification?.category, cell.classification?.cause], ['security-regression', 'second-factor-not-asked']);
+    } else assert.equal(cell.status, 'passed', cell.title);
+  }
 });
 
 test('a screen the profile does not describe stops the cell with its headings, fields and buttons listed', async (t) => {

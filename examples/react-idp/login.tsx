@@ -13,13 +13,18 @@ type Step =
   | { step: 'password'; identifier: string }
   | { step: 'otp' }
   | { step: 'stay' }
-  | { step: 'consent'; client: string; granted: boolean };
+  | { step: 'consent'; client: string; granted: boolean; authenticator: boolean };
 
 interface Reply {
   next?: Step;
   redirect?: string;
   error?: string;
+  /** A step accepted: confirmed in a toast. */
+  notice?: string;
 }
+
+/** How long an accepted code's toast shows on the code screen before the next screen comes. */
+const CODE_TOAST_MS = 800;
 
 const uid = document.getElementById('root')?.dataset.uid ?? '';
 
@@ -32,15 +37,32 @@ async function post(action: string, body: Record<string, unknown>): Promise<Repl
   return (await response.json()) as Reply;
 }
 
-function Screen({ title, error, children }: { title: string; error: string | undefined; children: ReactNode }) {
+function Screen({
+  title,
+  error,
+  notice,
+  children,
+}: {
+  title: string;
+  error: string | undefined;
+  notice?: string | undefined;
+  children: ReactNode;
+}) {
   return (
     <main>
+      {notice ? (
+        <div role="alert" className="toast">
+          {notice}
+        </div>
+      ) : null}
       <h1>{title}</h1>
       {error ? <p role="alert">{error}</p> : null}
       {children}
     </main>
   );
 }
+
+const SCOPES = ['Email address', 'Plan'];
 
 function Field(props: { id: string; label: string; type?: string; value: string; onChange: (value: string) => void; mirror?: boolean }) {
   return (
@@ -64,8 +86,9 @@ function App() {
   const [identifier, setIdentifier] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [share, setShare] = useState(false);
+  const [ticked, setTicked] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
 
   useEffect(() => {
     void fetch(`/interaction/${uid}/state`)
@@ -83,6 +106,9 @@ function App() {
       return;
     }
     setError(reply.error);
+    setNotice(reply.notice);
+    // An accepted code: its toast shows on the code screen for a moment before the next screen.
+    if (action === 'otp' && reply.notice) await new Promise((resolve) => setTimeout(resolve, CODE_TOAST_MS));
     if (reply.next) {
       setStep(reply.next);
       setPassword('');
@@ -117,7 +143,7 @@ function App() {
       );
     case 'otp':
       return (
-        <Screen title="Two-step verification" error={error}>
+        <Screen title="Two-step verification" error={error} notice={notice}>
           <p>Enter the code from your authenticator app.</p>
           <form onSubmit={(event) => void send(event, 'otp', { code })}>
             <Field id="otp" label="Authentication code" value={code} onChange={setCode} />
@@ -129,7 +155,7 @@ function App() {
       );
     case 'stay':
       return (
-        <Screen title="Stay signed in?" error={error}>
+        <Screen title="Stay signed in?" error={error} notice={notice}>
           <p>Stay signed in on this device to sign in less often.</p>
           <button type="button" disabled={busy} onClick={() => void send(undefined, 'stay', { stay: true })}>
             Yes
@@ -139,21 +165,39 @@ function App() {
           </button>
         </Screen>
       );
-    case 'consent':
+    case 'consent': {
+      const scopes = step.authenticator ? [...SCOPES, 'Authenticator status'] : SCOPES;
       return step.granted ? (
         <Screen title={`Access granted to ${step.client}`} error={error}>
-          <p>{step.client} can now see your email address and plan.</p>
+          <p>
+            {step.client} can now see your {scopes.join(', ').toLowerCase()}.
+          </p>
           <button type="button" disabled={busy} onClick={() => void send(undefined, 'consent', { share: true })}>
             Continue
           </button>
         </Screen>
       ) : (
         <Screen title={`Grant access to ${step.client}`} error={error}>
-          <p>
-            <input id="share" type="checkbox" checked={share} onChange={(event) => setShare(event.target.checked)} />
-            <label htmlFor="share">Share my email address and plan</label>
-          </p>
-          <button type="button" disabled={!share} onClick={() => setStep({ ...step, granted: true })}>
+          {step.authenticator ? null : <p role="alert">Some scopes aren't available for your account.</p>}
+          <fieldset>
+            <legend>Scopes</legend>
+            {scopes.map((scope) => (
+              <p key={scope}>
+                <input
+                  id={scope}
+                  type="checkbox"
+                  checked={ticked.includes(scope)}
+                  onChange={(event) => setTicked(event.target.checked ? [...ticked, scope] : ticked.filter((each) => each !== scope))}
+                />
+                <label htmlFor={scope}>{scope}</label>
+              </p>
+            ))}
+          </fieldset>
+          <button
+            type="button"
+            disabled={scopes.some((scope) => !ticked.includes(scope))}
+            onClick={() => setStep({ ...step, granted: true })}
+          >
             Grant access
           </button>
           <button type="button" onClick={() => void send(undefined, 'consent', { share: false })}>
@@ -161,6 +205,7 @@ function App() {
           </button>
         </Screen>
       );
+    }
   }
 }
 

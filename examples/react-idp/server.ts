@@ -3,16 +3,20 @@
  * UI (login.tsx, bundled with esbuild when the server starts) whose fields are all controlled
  * inputs, posting JSON. Its screens come in the order the account needs: identifier (email or
  * user name), password, a TOTP code for enrolled accounts only, "Stay signed in?", then consent
- * (a checkbox, "Grant access", then "Continue"). A TOTP code is good once: the same code (or an
- * older one) is refused until the next 30-second period. The small PKCE client of
- * examples/spa-client.ts sits in front.
+ * (a box per scope — one scope only for accounts with an authenticator —, "Grant access", then
+ * "Continue"). Each accepted step is confirmed by a toast in role=alert on the next screen, and an
+ * accepted code by a toast on the code screen itself for most of a second before it moves on, as
+ * some providers do. A TOTP code is good once: the same code (or an older one) is refused until
+ * the next 30-second period. The small PKCE client of examples/spa-client.ts sits in front.
  *
  *   npm run example:react-idp       identity provider on http://127.0.0.1:4910,
  *                                   client app on http://localhost:4911 (EXAMPLE_PORT moves both)
  *
  * Accounts (with passwords and TOTP secrets) are read from examples/accounts.json, the same file
- * the suite reads as ACCOUNTS_FILE. EXAMPLE_FAULTS=outlook-invalid-grant makes the
- * token endpoint answer invalid_grant for Outlook-family addresses. Everything binds to 127.0.0.1.
+ * the suite reads as ACCOUNTS_FILE. EXAMPLE_FAULTS=outlook-invalid-grant makes the token endpoint
+ * answer invalid_grant for Outlook-family addresses; totp-not-asked makes the provider stop asking
+ * the first account with an authenticator for its code (a security regression a green cell would
+ * hide). Everything binds to 127.0.0.1.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -32,7 +36,7 @@ interface ExampleAccount {
 }
 
 /** The faults this example can simulate, off by default. */
-export const EXAMPLE_FAULTS = ['outlook-invalid-grant'] as const;
+export const EXAMPLE_FAULTS = ['outlook-invalid-grant', 'totp-not-asked'] as const;
 export type ExampleFault = (typeof EXAMPLE_FAULTS)[number];
 
 const OUTLOOK_DOMAINS = new Set(['outlook.com', 'hotmail.com', 'live.com']);
@@ -94,6 +98,7 @@ export async function startReactIdp(port: number, faults: readonly ExampleFault[
   const issuer = `http://127.0.0.1:${port}`;
   const accounts = JSON.parse(readFileSync(new URL('../accounts.json', import.meta.url), 'utf8')) as ExampleAccount[];
   const byId = new Map(accounts.map((account) => [account.email.toLowerCase(), account]));
+  const firstWithAuthenticator = accounts.find((account) => account.totpSecret);
   const find = (identifier: string) => {
     const wanted = identifier.trim().toLowerCase();
     return accounts.find((account) => account.email.toLowerCase() === wanted || account.login?.toLowerCase() === wanted);
@@ -160,7 +165,12 @@ export async function startReactIdp(port: number, faults: readonly ExampleFault[
     progress.set(uid, state);
     const account = state.accountId ? byId.get(state.accountId) : undefined;
     if (req.method === 'GET' && action === 'state') {
-      if (details.prompt.name === 'consent') return json(res, 200, { next: { step: 'consent', client: CLIENT_NAME, granted: false } });
+      if (details.prompt.name === 'consent') {
+        const signedIn = details.session?.accountId ? byId.get(details.session.accountId) : undefined;
+        return json(res, 200, {
+          next: { step: 'consent', client: CLIENT_NAME, granted: false, authenticator: Boolean(signedIn?.totpSecret) },
+        });
+      }
       return json(res, 200, { next: { step: 'identifier' } });
     }
     if (req.method !== 'POST') return json(res, 405, { error: 'Method not allowed.' });
@@ -181,7 +191,9 @@ export async function startReactIdp(port: number, faults: readonly ExampleFault[
           return json(res, 401, { error: 'Incorrect username or password.', next: { step: 'password', identifier: account?.email ?? '' } });
         }
         state.passwordOk = true;
-        return json(res, 200, { next: { step: account.totpSecret ? 'otp' : 'stay' } });
+        const asked = account.totpSecret && !(faults.includes('totp-not-asked') && account === firstWithAuthenticator);
+        if (!asked) state.otpOk = true;
+        return json(res, 200, { next: { step: asked ? 'otp' : 'stay' }, notice: 'Authentication success' });
       }
       case 'otp': {
         if (!account?.totpSecret || !state.passwordOk) return json(res, 400, { error: 'Start again from the app.' });
@@ -195,7 +207,7 @@ export async function startReactIdp(port: number, faults: readonly ExampleFault[
         }
         lastTotpCounter.set(account.email, counter);
         state.otpOk = true;
-        return json(res, 200, { next: { step: 'stay' } });
+        return json(res, 200, { next: { step: 'stay' }, notice: 'Code verified. Authentication success' });
       }
       case 'stay': {
         if (!account || !state.passwordOk || (account.totpSecret && !state.otpOk))
