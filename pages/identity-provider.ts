@@ -355,7 +355,7 @@ export class IdentityProviderScreens {
   #where(): string {
     try {
       const url = new URL(this.page.url());
-      return `${url.origin}${url.pathname}`;
+      return url.origin === 'null' ? url.href : `${url.origin}${url.pathname}`;
     } catch {
       return 'an unknown page';
     }

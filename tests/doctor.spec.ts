@@ -69,7 +69,7 @@ function profileEntries(page: Page, profile: TargetProfile): { entry: string; lo
 test(
   'doctor: one sign-in, screen by screen, against the target profile',
   { tag: '@windows-chrome' },
-  async ({ page, target, codes, accountPool, redaction }) => {
+  async ({ page, target, codes, accountPool, redaction, settings }) => {
     test.setTimeout(180_000);
     const { profile } = target;
     let account: TestAccount;
@@ -92,6 +92,11 @@ test(
     const entries = profileEntries(page, profile);
 
     say(`doctor: target ${profile.name}, account ${account.email}${account.totpSecret ? ' (with an authenticator)' : ''}`);
+    const spacing = settings.attempts.minSpacingMs;
+    if (profile.screens.secondFactor?.channels.includes('totp') && profile.screens.secondFactor.totpLookahead !== 0 && spacing < 30_000)
+      say(
+        `doctor: warning: accounts are spaced ${spacing} ms apart (ACCOUNT_MIN_SPACING_MS) and a second sign-in within a TOTP period uses the next period's code; a provider that accepts one code per account per period refuses it ("Authentication error" on the code screen) — set ACCOUNT_MIN_SPACING_MS=30000 or screens.secondFactor.totpLookahead: 0`,
+      );
     await journey.landing.open();
     const control = journey.landing.loginControl;
     say(

@@ -126,3 +126,19 @@ test('a screen that moves on in the middle of its steps is left at once for the 
   assert.ok(Date.now() - started < 5_000, `${Date.now() - started} ms`);
   assert.equal(await page.getByRole('heading').textContent(), 'Welcome');
 });
+
+test('a code refused for an account that used one moments before says so, and names the setting that spaces its sign-ins', async () => {
+  await page.setContent(
+    `<main>${CODE_SCREEN.replace('<button>', `<button onclick="this.insertAdjacentHTML('beforebegin', '<p role=alert>Authentication error</p>')">`)}</main>`,
+  );
+  const screens = new IdentityProviderScreens(page, profile());
+  const withAuthenticator = { ...account, totpSecret: 'JBSWY3DPEHPK3PXP' };
+  await screens.act({ kind: 'second-factor' }, withAuthenticator, {
+    codeFor: () => Promise.resolve('123456'),
+    previousCodeAt: () => Date.now() - 12_000,
+  });
+  await assert.rejects(
+    screens.leave({ kind: 'second-factor' }, withAuthenticator),
+    /saying "Authentication error" — account ada@outlook\.com used a code of the period that began 1\d s ago: .*set ACCOUNT_MIN_SPACING_MS=30000/,
+  );
+});
