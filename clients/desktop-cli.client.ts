@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
+import { AuthmatrixError } from '../evidence/verdict.ts';
 import { journeyStep } from '../pages/timeline.ts';
 import { authorizationUrl, createPkce } from './oauth.ts';
 import { scaled } from '../settings/timeouts.ts';
@@ -9,12 +10,14 @@ import { IdentityProviderScreens } from '../pages/identity-provider.ts';
 import type { JourneyOutcome } from '../pages/login-journey.ts';
 import { completeNativeSignIn, type NativeClientOptions } from './native-client.ts';
 
-export class CallbackPortTakenError extends Error {
+/** The machine, not the target: another program holds the port the CLI must listen on. */
+export class CallbackPortTakenError extends AuthmatrixError {
   constructor(port: number) {
-    super(
-      `the CLI's callback port ${port} on 127.0.0.1 is taken by another program: close it, or let the CLI pick a free port (port policy "fallback")`,
-    );
-    this.name = 'CallbackPortTakenError';
+    super({
+      category: 'test-defect',
+      cause: 'callback-port-taken',
+      summary: `the CLI's callback port ${port} on 127.0.0.1 is taken by another program: close it, or let the CLI pick a free port (port policy "fallback")`,
+    });
   }
 }
 
