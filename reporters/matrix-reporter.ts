@@ -4,7 +4,7 @@
  * report), and the run's environment for Allure. A pass that needed a retry after a
  * token_exchange_failed is reported as an intermittent regression, with a warning, never hidden.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
@@ -150,8 +150,8 @@ export default class MatrixReporter implements Reporter {
    * or nothing selected), fails the run: a run that tested nothing is not green. A run that
    * reported no test at all (`--list`, or a run that died before its first test) writes nothing.
    */
-  async onEnd(result: FullResult): Promise<{ status: FullResult['status'] } | undefined> {
-    if (this.#results.size === 0) return undefined;
+  onEnd(result: FullResult): Promise<{ status: FullResult['status'] } | undefined> {
+    if (this.#results.size === 0) return Promise.resolve(undefined);
     const results = [...this.#results].map(([test, attempts]) => this.#cellResult(test, attempts));
     const run = this.#run;
     const summary = summarize(results, {
@@ -180,26 +180,14 @@ export default class MatrixReporter implements Reporter {
           .filter((cell) => cell.axes && (cell.status === 'failed' || cell.status === 'intermittent'))
           .map((cell) => cellKey(cell.axes as Cell)),
       );
-    // TRIAGE=1: after a red run, say which conditions each regression needs (npm run triage).
-    if (
-      process.env.TRIAGE === '1' &&
-      run.order !== 'listed' &&
-      results.some((cell) => cell.status === 'failed' || cell.status === 'intermittent')
-    ) {
-      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/triage.ts', path.join(outputDir, 'matrix-summary.json')], {
-        stdio: 'inherit',
-        env: { ...process.env, TRIAGE: undefined, CI: undefined },
-      });
-    }
-    await Promise.resolve();
     if (results.every((cell) => cell.status === 'skipped') && result.status === 'passed') {
       const reasons = [...new Set(results.map((cell) => cell.skipReason ?? 'no reason given'))];
       process.stderr.write(
         `authmatrix: no test ran: all ${results.length} were skipped (${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''}); failing the run, since it tested nothing\n`,
       );
-      return { status: 'failed' };
+      return Promise.resolve({ status: 'failed' });
     }
-    return undefined;
+    return Promise.resolve(undefined);
   }
 
   #writeAllureEnvironment(): void {

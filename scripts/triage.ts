@@ -3,7 +3,7 @@
  * needs (scripts/triage-runner.ts). Reads reports/matrix-summary.json, re-runs cells against the
  * same target with the same faults, and writes reports/triage.{json,md}, the lines at the top of
  * reports/matrix-summary.md, a "Triage" result in allure-results/ (shown in the Allure report)
- * and the line on each red cell's Allure description, and prints one line per signature. `TRIAGE=1 npx playwright test` runs it after a red run.
+ * and the line on each red cell's Allure description, and prints one line per signature.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
