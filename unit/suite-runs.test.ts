@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { Server } from 'proxy-chain';
 import { cellsFor, cellTitle } from '../matrix/cells.ts';
 import { runSuite } from '../scripts/processes.ts';
+import { loadSettings, settingsParses } from '../settings/settings.ts';
 
 const PLAYWRIGHT = ['node_modules/@playwright/test/cli.js', 'test'];
 
@@ -114,4 +115,29 @@ test('each bad setting stops the run in under 5 s, named in one message with no 
     assert.ok(run.ms < 5_000, `${what} took ${run.ms} ms`);
   }
   assert.equal(existsSync(summary) ? readFileSync(summary, 'utf8') : undefined, before, 'the last summary is as it was');
+});
+
+test('each process of a run reads its settings once: the runner (config and global setup) and every worker (spec and fixtures)', async () => {
+  const result = await runSuite(['tests/matrix.spec.ts', '--grep', '@ios-app|@windows-chrome', '--workers', '2'], {
+    MATRIX: 'smoke',
+    AUTHMATRIX_SETTINGS_LOADS: '1',
+  });
+  assert.equal(result.status, 0, result.output);
+  const reads = [...result.output.matchAll(/settings read (\d+) time\(s\) in process (\d+)/g)];
+  assert.ok(reads.length >= 2, `the runner and at least one worker reported: ${reads.length}`);
+  for (const [line, times] of reads) assert.equal(times, '1', line);
+});
+
+test('settings are read again only when what they are read from changes', () => {
+  const before = settingsParses();
+  const first = loadSettings();
+  assert.equal(loadSettings(), first);
+  assert.equal(settingsParses(), before + 1);
+  process.env.MATRIX = first.matrix === 'smoke' ? 'pairwise' : 'smoke';
+  try {
+    assert.notEqual(loadSettings().matrix, first.matrix);
+    assert.equal(settingsParses(), before + 2);
+  } finally {
+    delete process.env.MATRIX;
+  }
 });
