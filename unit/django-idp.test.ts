@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
+import { chromium, expect } from '@playwright/test';
 import { TOTP } from 'otpauth';
+import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
 import { djangoIdpUnavailable, startDjangoIdp, type DjangoFault, type DjangoIdp } from '../examples/django-idp/server.ts';
 import { runSuite } from '../scripts/processes.ts';
 import { scanRun } from './artifact-scan.ts';
@@ -16,7 +18,7 @@ import { assertOnlyOutlookRed, cellsThatRan } from './matrix-summary-file.ts';
 
 const PORT = 4920;
 const ACCOUNTS_FILE = 'examples/accounts.json';
-const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { password: string; totpSecret: string | null }[];
+const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { login: string; password: string; totpSecret: string | null }[];
 const unavailable = djangoIdpUnavailable();
 const skip = unavailable !== undefined && !process.env.CI ? unavailable : false;
 
@@ -30,9 +32,10 @@ const settings = {
 };
 
 let running: DjangoIdp | undefined;
-async function idp(faults: DjangoFault[] = []): Promise<void> {
+async function idp(faults: DjangoFault[] = []): Promise<DjangoIdp> {
   await running?.close();
   running = await startDjangoIdp(PORT, faults);
+  return running;
 }
 after(async () => {
   await running?.close();
@@ -93,6 +96,33 @@ test('npm run doctor walks the journey screen by screen and says which profile e
     [],
   );
 });
+
+test(
+  'each accepted step is confirmed with a toast (role=alert) on the page that follows it, as the smoke tier meets it',
+  { skip },
+  async () => {
+    const { appUrl } = await idp();
+    const account = accounts.find((candidate) => candidate.totpSecret !== null);
+    assert.ok(account?.totpSecret);
+    const browser = await chromium.launch(launchOptionsFor(resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE })));
+    try {
+      const page = await browser.newPage();
+      await page.goto(appUrl);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('Username').fill(account.login);
+      await page.getByLabel('Password').fill(account.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await expect(page.getByRole('heading', { name: 'Two-factor authentication' })).toBeVisible();
+      await expect(page.getByRole('alert')).toHaveText('Authentication success');
+      await page.getByLabel('Authentication code').fill(new TOTP({ secret: account.totpSecret, period: 30, digits: 6 }).generate());
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect(page.getByRole('heading', { name: 'Authorize Example SPA?' })).toBeVisible();
+      await expect(page.getByRole('alert')).toHaveText('Code verified. Authentication success');
+    } finally {
+      await browser.close();
+    }
+  },
+);
 
 test('the example names what it needs when its packages are missing', () => {
   if (unavailable === undefined) assert.equal(djangoIdpUnavailable(), undefined);

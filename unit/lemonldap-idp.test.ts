@@ -9,7 +9,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
+import { chromium, expect } from '@playwright/test';
 import { TOTP } from 'otpauth';
+import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
 import { lemonldapIdpUnavailable, startLemonldapIdp, type LemonldapFault, type LemonldapIdp } from '../examples/lemonldap-idp/server.ts';
 import { runSuite } from '../scripts/processes.ts';
 import { scanRun } from './artifact-scan.ts';
@@ -18,7 +20,7 @@ import { cellsThatRan } from './matrix-summary-file.ts';
 
 const PORT = 4930;
 const ACCOUNTS_FILE = 'examples/accounts.json';
-const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { password: string; totpSecret: string | null }[];
+const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { login: string; password: string; totpSecret: string | null }[];
 const unavailable = lemonldapIdpUnavailable();
 const skip = unavailable !== undefined && !process.env.CI ? unavailable : false;
 
@@ -32,9 +34,10 @@ const settings = {
 };
 
 let running: LemonldapIdp | undefined;
-async function idp(faults: LemonldapFault[] = []): Promise<void> {
+async function idp(faults: LemonldapFault[] = []): Promise<LemonldapIdp> {
   await running?.close();
   running = await startLemonldapIdp(PORT, faults);
+  return running;
 }
 after(async () => {
   await running?.close();
@@ -98,6 +101,33 @@ test(
       }
     }
     assert.ok(ran.some((cell) => cell.axes?.emailProvider === 'outlook' && cell.status === 'failed'));
+  },
+);
+
+test(
+  'each accepted step is confirmed with a toast (role=alert) on the page that follows it, as the smoke tier meets it',
+  { skip },
+  async () => {
+    const { appUrl } = await idp();
+    const account = accounts.find((candidate) => candidate.totpSecret !== null);
+    assert.ok(account?.totpSecret);
+    const browser = await chromium.launch(launchOptionsFor(resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE })));
+    try {
+      const page = await browser.newPage();
+      await page.goto(appUrl);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByPlaceholder('Login').fill(account.login);
+      await page.getByPlaceholder('Password').fill(account.password);
+      await page.getByRole('button', { name: 'Connect' }).click();
+      await expect(page.getByPlaceholder('Code')).toBeVisible();
+      await expect(page.getByRole('alert')).toHaveText('Authentication success');
+      await page.getByPlaceholder('Code').fill(new TOTP({ secret: account.totpSecret, period: 30, digits: 6 }).generate());
+      await page.getByRole('button', { name: 'Connect' }).click();
+      await expect(page.getByRole('heading', { name: /^The application .+ would like to:$/ })).toBeVisible();
+      await expect(page.getByRole('alert')).toHaveText('Code verified. Authentication success');
+    } finally {
+      await browser.close();
+    }
   },
 );
 

@@ -3,7 +3,8 @@ An identity provider assembled from Debian's packages, none of it written for au
 Django's own login page (the admin's sign-in form), django-otp's token check for accounts that
 have an authenticator (and only those), django-oauth-toolkit's authorization, consent ("Authorize
 Example SPA?") and OpenID Connect token endpoint, and django-cors-headers. This file only wires
-them together: settings, URLs, the accounts and the client registration.
+them together: settings, URLs, the accounts and the client registration, and one middleware
+(StepToasts) that confirms each accepted step with a success toast, as some providers do.
 
     /usr/bin/python3 examples/django-idp/idp.py PORT APP_ORIGIN ACCOUNTS_JSON [FAULTS]
 
@@ -61,6 +62,7 @@ settings.configure(
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django_otp.middleware.OTPMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
+        f"{__name__}.StepToasts",
         f"{__name__}.OutlookInvalidGrant",
     ],
     TEMPLATES=[
@@ -107,7 +109,7 @@ settings.configure(
 )
 django.setup()
 
-from django.contrib import admin  # noqa: E402
+from django.contrib import admin, messages  # noqa: E402
 from django.contrib.auth import views as auth_views  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -165,6 +167,29 @@ class OneRequestAtATime:
     def __call__(self, request):
         with self.lock:
             return self.get_response(request)
+
+
+class StepToasts:
+    """
+    Always on, not a fault: models a provider that confirms each step with a toast. A login or
+    token form accepted (its POST answered with a redirect) leaves a success message, which the
+    next page shows as role=alert (templates/toast.html): "Authentication success" on the page
+    after the password (the token check, or the consent), "Code verified. Authentication success"
+    on the page after the code (the consent).
+    """
+
+    TOASTS = {"login": "Authentication success", "otp-verify": "Code verified. Authentication success"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = request.resolver_match
+        toast = self.TOASTS.get(match.url_name) if match else None
+        if toast and request.method == "POST" and response.status_code == 302:
+            messages.success(request, toast)
+        return response
 
 
 class OutlookInvalidGrant:
