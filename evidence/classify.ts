@@ -37,6 +37,8 @@ export interface ExchangeEvidence {
   status: number;
   error?: string | undefined;
   errorDescription?: string | undefined;
+  /** A reason some providers send beside the standard fields (league/oauth2-server's `hint`). */
+  errorHint?: string | undefined;
   requestId?: string | undefined;
   /** Server's Date header and the client's clock when the response came, both ISO or HTTP dates. */
   serverDate?: string | undefined;
@@ -119,7 +121,8 @@ function skewSeconds(exchange: ExchangeEvidence | undefined): number | undefined
 /** The endpoint's answer as it was said: `403 invalid_code "The code has expired"`. */
 export function quotedAnswer(exchange: ExchangeEvidence): string {
   const said = [exchange.status ? String(exchange.status) : 'no status', exchange.error].filter(Boolean).join(' ');
-  return exchange.errorDescription ? `${said} "${exchange.errorDescription}"` : said;
+  const described = exchange.errorDescription ? `${said} "${exchange.errorDescription}"` : said;
+  return exchange.errorHint ? `${described} (hint "${exchange.errorHint}")` : described;
 }
 
 function exchangeFacts(exchange: ExchangeEvidence | undefined): string {
@@ -139,7 +142,7 @@ const REFUSED_CODE_CANDIDATES =
 function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCause; why: string } {
   const exchange = evidence.exchange;
   const standardError = exchange?.error ? (NON_STANDARD_ERRORS[exchange.error] ?? exchange.error) : undefined;
-  const text = [exchange?.error, exchange?.errorDescription, evidence.clientError, evidence.clientErrorDescription]
+  const text = [exchange?.error, exchange?.errorDescription, exchange?.errorHint, evidence.clientError, evidence.clientErrorDescription]
     .filter(Boolean)
     .join(' ');
   const skew = skewSeconds(exchange);

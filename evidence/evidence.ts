@@ -4,16 +4,15 @@
  * client's clock), its journey steps and how it ended. Nothing secret is ever stored: no code,
  * verifier, token, password, TOTP secret or cookie, and no URL query.
  */
-import { request as httpRequest } from 'node:http';
 import type { Page } from '@playwright/test';
-import { devtoolsSession } from '../browsers/devtools.ts';
 import type { Cell } from '../matrix/cells.ts';
 import { classify, type ExchangeEvidence, type FailureEvidence, type SignedInEvidence } from './classify.ts';
 import type { Classification } from './verdict.ts';
 import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
 import { Timeline } from '../pages/timeline.ts';
 import { secrets } from './secrets.ts';
-import { fetchVia, type TokenExchangeRecord } from '../clients/oauth.ts';
+import type { TokenExchangeRecord } from '../clients/oauth.ts';
+import { holdExchanges, sendAsBrowser, type ExchangeResponse, type HeldExchange } from './interception.ts';
 
 export interface TokenExchangeEvidence extends ExchangeEvidence {
   endpoint: string;
@@ -43,13 +42,17 @@ export interface EvidenceReport {
  * The OAuth error of a failed exchange: `error` and `error_description` from a JSON body; for a
  * body that is not JSON (a proxy's HTML 502 page), its content type and title or first words.
  */
-export function errorFields(body: string, contentType: string | undefined): Pick<ExchangeEvidence, 'error' | 'errorDescription'> {
+export function errorFields(
+  body: string,
+  contentType: string | undefined,
+): Pick<ExchangeEvidence, 'error' | 'errorDescription' | 'errorHint'> {
   try {
-    const json = JSON.parse(body) as { error?: unknown; error_description?: unknown };
+    const json = JSON.parse(body) as { error?: unknown; error_description?: unknown; hint?: unknown };
     if (json && typeof json === 'object') {
       return {
         ...(typeof json.error === 'string' ? { error: json.error } : {}),
         ...(typeof json.error_description === 'string' ? { errorDescription: json.error_description } : {}),
+        ...(typeof json.hint === 'string' && json.hint ? { errorHint: json.hint } : {}),
       };
     }
   } catch {
@@ -67,148 +70,6 @@ export function errorFields(body: string, contentType: string | undefined): Pick
     errorDescription: `${type ? `a ${type} body` : 'a body of no declared type'}, not JSON${summary ? `: "${summary}"` : ' (empty)'}`,
   };
 }
-
-interface ExchangeResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-/** A token request the browser sent and the recorder holds, as either way of capturing it sees it. */
-interface HeldExchange {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body: Buffer | undefined;
-  /** Sends it as Playwright would (the context's proxy, a CONNECT tunnel for HTTPS, its cookie jar). */
-  fetch(timeoutMs: number): Promise<ExchangeResponse>;
-  fulfill(response: ExchangeResponse): Promise<void>;
-  abort(reason: 'timedout' | 'failed'): Promise<void>;
-}
-
-/** Headers a client library sets itself from the connection and the body. */
-const CONNECTION_HEADERS = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'cookie']);
-
-/**
- * A cross-origin request sent as a page's script sends one by default (credentials "same-origin"):
- * with the headers the browser gave it and no cookies of the browser's jar. A provider that treats
- * a request with its session cookie as a signed-in user's (LemonLDAP::NG does) sees what it would
- * see from the browser.
- */
-async function sendWithoutCookies(request: HeldExchange, proxy: string | undefined, signal: AbortSignal): Promise<ExchangeResponse> {
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !CONNECTION_HEADERS.has(name.toLowerCase())));
-  const response = await fetchVia(proxy)(request.url, {
-    method: request.method,
-    headers,
-    ...(request.body ? { body: new Uint8Array(request.body) } : {}),
-    redirect: 'manual',
-    signal,
-  });
-  const flat: Record<string, string> = {};
-  response.headers.forEach((value, name) => (flat[name] = value));
-  return { status: response.status, headers: flat, body: Buffer.from(await response.arrayBuffer()) };
-}
-
-/**
- * Sends a held request as the browser would have: through `proxy`, a plain-HTTP request goes in
- * absolute form (`POST http://host/token`), which a proxy can read and rewrite; a cross-origin
- * request goes without the jar's cookies, as a script's fetch goes by default; anything else is
- * fetched by Playwright (directly, or through the proxy's CONNECT tunnel, as a browser does for
- * HTTPS). Playwright's own fetch would tunnel plain HTTP too, out of the proxy's sight, and adds
- * every cookie of the context.
- */
-async function sendAsBrowser(
-  request: HeldExchange,
-  proxy: string | undefined,
-  signal: AbortSignal,
-  timeoutMs: number,
-): Promise<ExchangeResponse> {
-  const target = new URL(request.url);
-  const origin = Object.entries(request.headers).find(([name]) => name.toLowerCase() === 'origin')?.[1];
-  const crossOrigin = origin !== undefined && origin !== 'null' && origin !== target.origin;
-  if (crossOrigin && !(proxy && target.protocol === 'http:')) return sendWithoutCookies(request, proxy, signal);
-  if (!proxy || target.protocol !== 'http:') return request.fetch(timeoutMs);
-  const via = new URL(proxy);
-  const headers: Record<string, string> = { ...request.headers, host: target.host };
-  if (via.username)
-    headers['proxy-authorization'] =
-      `Basic ${Buffer.from(`${decodeURIComponent(via.username)}:${decodeURIComponent(via.password)}`).toString('base64')}`;
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      { host: via.hostname, port: via.port || 80, method: request.method, path: target.href, headers, signal },
-      (incoming) => {
-        const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('error', reject);
-        incoming.on('end', () => {
-          const flat: Record<string, string> = {};
-          for (const [name, value] of Object.entries(incoming.headers))
-            if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : value;
-          resolve({ status: incoming.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks) });
-        });
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(request.body ?? undefined);
-  });
-}
-
-/** Whether a regular expression's source is a choice of alternatives (`a|b`) outside any group. */
-function hasTopLevelAlternative(source: string): boolean {
-  let depth = 0;
-  let inClass = false;
-  for (let at = 0; at < source.length; at++) {
-    const char = source[at];
-    if (char === '\\') at++;
-    else if (inClass) inClass = char !== ']';
-    else if (char === '[') inClass = true;
-    else if (char === '(') depth++;
-    else if (char === ')') depth--;
-    else if (char === '|' && depth === 0) return true;
-  }
-  return false;
-}
-
-const WILDCARD_SPECIAL = /[\\*?]/g;
-
-/**
- * The URL pattern of Chromium's `Fetch` domain that holds every URL the expression can match: the
- * expression's literal start (from `^`, through its origin and at least the `/` after it; a `.`
- * that matches any character is the pattern's `?`), then anything. Undefined when the expression
- * has no such start (unanchored, case-insensitive, with an alternative, or a pattern before the
- * path).
- */
-export function urlPatternFor(url: RegExp): string | undefined {
-  const source = url.source;
-  if (url.flags.includes('i') || !source.startsWith('^') || hasTopLevelAlternative(source)) return undefined;
-  // Each piece: what it adds to the pattern, and the character it stands for (any, for `.`).
-  const pieces: { pattern: string; char: string }[] = [];
-  const literal = (char: string) => ({ pattern: char.replace(WILDCARD_SPECIAL, (special) => `\\${special}`), char });
-  for (let at = 1; at < source.length; at++) {
-    const char = source[at] as string;
-    if (char === '\\') {
-      const next = source[at + 1];
-      if (next === undefined || /[A-Za-z0-9]/.test(next)) break;
-      pieces.push(literal(next));
-      at++;
-    } else if (char === '.') {
-      pieces.push({ pattern: '?', char: '.' });
-    } else if ('*?{'.includes(char)) {
-      // A quantifier that may leave out the piece before it.
-      pieces.pop();
-      break;
-    } else if ('+()[]|$^'.includes(char)) {
-      break;
-    } else {
-      pieces.push(literal(char));
-    }
-  }
-  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]+\//i.test(pieces.map((piece) => piece.char).join(''))) return undefined;
-  return `${pieces.map((piece) => piece.pattern).join('')}*`;
-}
-
-/** The requests a page's script sends: a browser's token request is one of them. */
-const SCRIPT_REQUESTS = ['Fetch', 'XHR'] as const;
 
 export interface WatchOptions {
   /** The cell's proxy: the exchange goes through it, as the browser's would. */
@@ -335,83 +196,9 @@ export class EvidenceRecorder {
       if (errorText && request.isNavigationRequest() && request.frame() === page.mainFrame())
         this.#navigationFailure = { url: pathOnly(request.url()), errorText };
     });
-    const hold = (held: HeldExchange) => this.#exchange(held, proxy, entry, timeoutMs);
-    const onChromium = page.context().browser()?.browserType().name() === 'chromium';
-    if (onChromium && options.capture !== 'route') {
-      await this.#holdOverDevTools(page, hold);
-      this.capture = 'devtools';
-      return;
-    }
-    await page.context().route(this.tokenExchange.url, async (route) => {
-      const request = route.request();
-      if (request.method() !== this.tokenExchange.method) return route.fallback();
-      await hold({
-        url: request.url(),
-        method: request.method(),
-        headers: await request.allHeaders(),
-        body: request.postDataBuffer() ?? undefined,
-        fetch: async (timeout) => {
-          const response = await route.fetch({ timeout });
-          return { status: response.status(), headers: response.headers(), body: await response.body() };
-        },
-        fulfill: (response) => route.fulfill({ status: response.status, headers: response.headers, body: response.body }),
-        abort: (reason) => route.abort(reason),
-      });
-    });
-    this.capture = 'route';
-  }
-
-  async #holdOverDevTools(page: Page, hold: (held: HeldExchange) => Promise<void>): Promise<void> {
-    const context = page.context();
-    const cdp = await devtoolsSession(page);
-    // Once the page is gone its requests are too: a late answer has nowhere to go.
-    const settle = (sent: Promise<unknown>): Promise<void> =>
-      sent.then(
-        () => undefined,
-        () => undefined,
-      );
-    cdp.on('Fetch.requestPaused', ({ requestId, request }) => {
-      if (request.method !== this.tokenExchange.method || !this.tokenExchange.url.test(request.url)) {
-        void settle(cdp.send('Fetch.continueRequest', { requestId }));
-        return;
-      }
-      const body = request.postDataEntries?.length
-        ? Buffer.concat(request.postDataEntries.map((part) => Buffer.from(part.bytes ?? '', 'base64')))
-        : undefined;
-      void hold({
-        url: request.url,
-        method: request.method,
-        headers: request.headers,
-        body,
-        fetch: async (timeout) => {
-          const response = await context.request.fetch(request.url, {
-            method: request.method,
-            headers: request.headers,
-            ...(body ? { data: body } : {}),
-            timeout,
-          });
-          return { status: response.status(), headers: response.headers(), body: await response.body() };
-        },
-        fulfill: (response) =>
-          settle(
-            cdp.send('Fetch.fulfillRequest', {
-              requestId,
-              responseCode: response.status,
-              responseHeaders: Object.entries(response.headers).flatMap(([name, value]) =>
-                (name.toLowerCase() === 'set-cookie' ? value.split('\n') : [value]).map((each) => ({ name, value: each })),
-              ),
-              body: response.body.toString('base64'),
-            }),
-          ),
-        abort: (reason) => settle(cdp.send('Fetch.failRequest', { requestId, errorReason: reason === 'timedout' ? 'TimedOut' : 'Failed' })),
-      });
-    });
-    const urlPattern = urlPatternFor(this.tokenExchange.url);
-    await cdp.send('Fetch.enable', {
-      patterns: urlPattern
-        ? [{ urlPattern, requestStage: 'Request' }]
-        : SCRIPT_REQUESTS.map((resourceType) => ({ urlPattern: '*', resourceType, requestStage: 'Request' as const })),
-    });
+    this.capture = await holdExchanges(page, this.tokenExchange, options.capture ?? 'devtools', (held) =>
+      this.#exchange(held, proxy, entry, timeoutMs),
+    );
   }
 
   /** Sends a held token request on the cell's network path, records what came back, and answers the page with it. */

@@ -20,7 +20,9 @@ export class AuthErrorPage extends RecognisedState {
   ) {
     super(page, error);
     this.alert = page.getByRole('alert');
-    this.tryAgainButton = error.retry === undefined ? undefined : buttonLocator(page, error.retry);
+    // "Try again" is a button on some pages and a link on others: either, by its name.
+    this.tryAgainButton =
+      error.retry === undefined ? undefined : buttonLocator(page, error.retry).or(page.getByRole('link', { name: error.retry }));
   }
 
   async read(): Promise<AuthErrorDetails> {
@@ -30,17 +32,10 @@ export class AuthErrorPage extends RecognisedState {
     const requestId =
       fromQuery(this.error.requestIdParam) ?? (this.error.requestId ? await readValue(this.page, this.error.requestId) : undefined);
     const message = this.error.message ? await readValue(this.page, this.error.message) : (await this.alert.allTextContents())[0]?.trim();
-    let diagnostics: Record<string, unknown> | undefined;
-    if (this.error.diagnosticsRegion !== undefined) {
-      const block = this.page.getByRole('region', { name: this.error.diagnosticsRegion }).locator('pre');
-      if ((await block.count()) > 0) {
-        try {
-          diagnostics = JSON.parse((await block.textContent()) ?? '') as Record<string, unknown>;
-        } catch {
-          diagnostics = undefined;
-        }
-      }
-    }
+    const diagnostics =
+      this.error.diagnosticsRegion === undefined
+        ? undefined
+        : await readDiagnostics(this.page.getByRole('region', { name: this.error.diagnosticsRegion }));
     return {
       errorCode: errorCode || undefined,
       requestId: requestId && requestId !== 'unavailable' ? requestId : undefined,
@@ -48,4 +43,50 @@ export class AuthErrorPage extends RecognisedState {
       diagnostics,
     };
   }
+}
+
+/**
+ * The diagnostics a region holds, in whichever shape the page gives them: a JSON block (in a
+ * <pre> or as the region's whole text), a definition list, a table of name and value rows, or
+ * lines of "name: value". Undefined when the region is absent or holds none of these.
+ */
+async function readDiagnostics(region: Locator): Promise<Record<string, unknown> | undefined> {
+  if ((await region.count()) === 0) return undefined;
+  // No function is named inside the page-side callback: a bundler that keeps names would wrap it in a helper the page lacks.
+  const read = await region.first().evaluate((element) => {
+    const texts: { pre: string | undefined; all: string; pairs: [string, string][]; lines: string[] } = {
+      pre: element.querySelector('pre')?.textContent ?? undefined,
+      all: element.textContent ?? '',
+      pairs: [],
+      lines: (element instanceof HTMLElement ? element.innerText : (element.textContent ?? '')).split('\n'),
+    };
+    for (const term of element.querySelectorAll('dt')) {
+      const value = term.nextElementSibling;
+      if (value?.tagName === 'DD') texts.pairs.push([term.textContent ?? '', value.textContent ?? '']);
+    }
+    if (!texts.pairs.length)
+      for (const row of element.querySelectorAll('tr')) {
+        const cells = row.querySelectorAll('th, td');
+        if (cells.length === 2) texts.pairs.push([cells[0]?.textContent ?? '', cells[1]?.textContent ?? '']);
+      }
+    return texts;
+  });
+  const json = (text: string | undefined): Record<string, unknown> | undefined => {
+    try {
+      const value: unknown = JSON.parse(text ?? '');
+      return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const clean = (text: string) => text.replace(/\s+/g, ' ').trim().replace(/:$/, '');
+  const fromJson = json(read.pre) ?? json(read.all.trim());
+  if (fromJson) return fromJson;
+  const pairs = read.pairs.length
+    ? read.pairs
+    : read.lines.flatMap((line): [string, string][] => {
+        const match = /^\s*([\w.-]+)\s*[:=]\s*(.+?)\s*$/.exec(line);
+        return match?.[1] && match[2] ? [[match[1], match[2]]] : [];
+      });
+  return pairs.length ? Object.fromEntries(pairs.map(([name, value]) => [clean(name), clean(value)])) : undefined;
 }

@@ -20,7 +20,8 @@ export function visibleLocator(page: Page, visible: Visible): Locator {
 }
 
 export function readerLocator(page: Page, reader: Reader): Locator {
-  return 'text' in reader ? page.getByText(reader.text) : page.getByRole(reader.role, { name: reader.name });
+  if ('text' in reader) return page.getByText(reader.text);
+  return reader.name === undefined ? page.getByRole(reader.role) : page.getByRole(reader.role, { name: reader.name });
 }
 
 /** How long reading an element just counted may take (it is there: this only bounds a page that navigates away meanwhile). */

@@ -80,11 +80,13 @@ const ReaderSchema = oneOf(
   [
     z.strictObject({
       role: z.enum(['status', 'heading', 'paragraph', 'cell']).describe("The element's role; its text is the value."),
-      name: Text.describe("The element's accessible name (a status line rarely has one: use the text form for it)."),
+      name: Text.optional().describe(
+        "The element's accessible name; without one, the first element of the role (a status line rarely has a name).",
+      ),
     }),
     z.strictObject({ text: Regex.describe("A regex over an element's whole text; its first group is the value.") }),
   ],
-  '{"role": "status"|"heading"|"paragraph"|"cell", "name": …} or {"text": {"regex": "^Signed in as (.+)$"}}',
+  '{"role": "status"|"heading"|"paragraph"|"cell", "name"?: …} or {"text": {"regex": "^Signed in as (.+)$"}}',
 ).describe(
   'A value read off the page: an element by role and name (its text is the value), or a text matching a regex whose first group is the value.',
 );

@@ -54,7 +54,7 @@ test('after a 429 the account makes no further attempt in the run', async () => 
   book.markRateLimited(EMAIL);
   await assert.rejects(book.begin(EMAIL), (error: unknown) => {
     assert.ok(error instanceof AccountRateLimitedError);
-    assert.match(error.message, /^rate_limited \(attempts-stopped\): the target answered 429 for qa\.one@outlook\.com/);
+    assert.match(String(error), /^rate_limited \(attempts-stopped\): the target answered 429 for qa\.one@outlook\.com/);
     return true;
   });
 });

@@ -15,7 +15,8 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
 import { classify } from '../evidence/classify.ts';
-import { EvidenceRecorder, urlPatternFor, type WatchOptions } from '../evidence/evidence.ts';
+import { EvidenceRecorder, type WatchOptions } from '../evidence/evidence.ts';
+import { urlPatternFor } from '../evidence/interception.ts';
 
 const PAGE = `<!doctype html><title>app</title><button>Exchange</button><p role="status"></p>
 <script src="/app.js"></script>

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { JourneyAccount } from '../accounts/account.ts';
 import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
+import { AuthErrorPage } from '../pages/auth-error.page.ts';
 import { IdentityProviderScreens, LoginStepError } from '../pages/identity-provider.ts';
 import { PassThroughPage } from '../pages/pass-through.page.ts';
 import { parseTargetProfile } from '../targets/profile.ts';
@@ -141,4 +142,30 @@ test('a code refused for an account that used one moments before says so, and na
     screens.leave({ kind: 'second-factor' }, withAuthenticator),
     /saying "Authentication error" — account ada@outlook\.com used a code of the period that began 1\d s ago: .*set ACCOUNT_MIN_SPACING_MS=30000/,
   );
+});
+
+test("the app's error page: diagnostics in any shape a page gives them, a status line with no name, and Try again as a link", async () => {
+  const errorPage = () =>
+    new AuthErrorPage(page, {
+      visible: { heading: 'Sign-in failed' },
+      message: { role: 'status' },
+      diagnosticsRegion: 'Diagnostics',
+      retry: 'Try again',
+    }).read();
+  const shell = (region: string) =>
+    page.setContent(
+      `<h1>Sign-in failed</h1><p role="status">We could not sign you in.</p><section aria-label="Diagnostics">${region}</section><a href="#">Try again</a>`,
+    );
+  await shell('<pre>{"error":"invalid_grant","status":400}</pre>');
+  assert.deepEqual((await errorPage()).diagnostics, { error: 'invalid_grant', status: 400 });
+  await shell('<dl><dt>error</dt><dd>invalid_grant</dd><dt>request_id</dt><dd>r-1</dd></dl>');
+  const fromList = await errorPage();
+  assert.deepEqual(fromList.diagnostics, { error: 'invalid_grant', request_id: 'r-1' });
+  assert.equal(fromList.message, 'We could not sign you in.');
+  await shell('<table><tr><th>error</th><td>invalid_grant</td></tr></table>');
+  assert.deepEqual((await errorPage()).diagnostics, { error: 'invalid_grant' });
+  await shell('<p>error: invalid_grant</p><p>error_description: Code not valid</p>');
+  assert.deepEqual((await errorPage()).diagnostics, { error: 'invalid_grant', error_description: 'Code not valid' });
+  const retry = new AuthErrorPage(page, { visible: { heading: 'Sign-in failed' }, retry: 'Try again' }).tryAgainButton;
+  assert.equal(await retry?.count(), 1);
 });

@@ -48,6 +48,9 @@ test('npm run report after a green run and then a red one shows the red run, and
   const cwd = mkdtempSync(path.resolve('.report-test-'));
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
   copyFileSync('allurerc.mjs', path.join(cwd, 'allurerc.mjs'));
+  // The report's categories come from the suite's category table, beside the config.
+  mkdirSync(path.join(cwd, 'evidence'), { recursive: true });
+  copyFileSync('evidence/verdict.ts', path.join(cwd, 'evidence', 'verdict.ts'));
 
   const green = path.join(cwd, 'green');
   mkdirSync(green);
@@ -75,6 +78,9 @@ test('npm run report with no results names the folder and the command that makes
   const cwd = mkdtempSync(path.resolve('.report-test-'));
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
   copyFileSync('allurerc.mjs', path.join(cwd, 'allurerc.mjs'));
+  // The report's categories come from the suite's category table, beside the config.
+  mkdirSync(path.join(cwd, 'evidence'), { recursive: true });
+  copyFileSync('evidence/verdict.ts', path.join(cwd, 'evidence', 'verdict.ts'));
   mkdirSync(path.join(cwd, 'allure-report'));
   writeFileSync(path.join(cwd, 'allure-report', 'index.html'), 'the last report');
   const result = report(cwd, 'nowhere');
