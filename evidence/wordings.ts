@@ -43,7 +43,7 @@ export const CAUSE_WORDINGS: readonly { cause: WordedCause; words: RegExp }[] = 
   {
     cause: 'code-reused',
     words:
-      /already (been )?(used|redeemed|consumed|exchanged)|(code|grant) (was |has been )?(reused|replayed|used)\b|\breused\b|AADSTS54005\b|used more than once|inactive authorization code/i,
+      /already (been )?(used|redeemed|consumed|exchanged)|(code|grant) (was |has been )?(reused|replayed|used)\b|\breused\b|AADSTS54005\b|used more than once|inactive authorization code|authorization code has been revoked/i,
   },
   { cause: 'clock-skew', words: /id_token_time|\bclock\b|issued .* (future|ago)|\biat\b|not yet valid|\bnbf\b|used before|in the future/i },
   { cause: 'upstream-email-verification', words: /email verification|email-verification|mailbox verification/i },

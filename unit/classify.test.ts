@@ -268,14 +268,20 @@ test('every real provider wording in the table is named with its cause', () => {
   const providers = new Map<string, Set<string>>();
   for (const wording of PROVIDER_WORDINGS) {
     const result = classify({
-      exchange: { status: wording.status ?? 400, error: wording.error, errorDescription: wording.description, codeAgeMs: 400 },
+      exchange: {
+        status: wording.status ?? 400,
+        error: wording.error,
+        errorDescription: wording.description,
+        errorHint: wording.hint,
+        codeAgeMs: 400,
+      },
     });
     const named = result.category === 'token_exchange_failed' ? result.cause : result.category;
     assert.equal(named, expected[wording.cause] ?? wording.cause, `${wording.provider}: ${wording.error} "${wording.description ?? ''}"`);
     if (wording.description) assert.ok(result.summary.includes(wording.description.split('\n')[0] ?? ''), 'the words are quoted');
     providers.set(wording.cause, (providers.get(wording.cause) ?? new Set()).add(wording.provider.split(' (')[0] ?? ''));
   }
-  for (const cause of ['invalid-grant', 'redirect-mismatch', 'pkce-mismatch', 'client-auth'])
+  for (const cause of ['code-expired', 'code-reused', 'invalid-grant', 'redirect-mismatch', 'pkce-mismatch', 'client-auth'])
     assert.ok((providers.get(cause)?.size ?? 0) >= 8, `${cause}: wordings of at least eight providers`);
 });
 

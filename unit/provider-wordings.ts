@@ -4,6 +4,7 @@ export interface ProviderWording {
   status: number | undefined;
   error: string; // the OAuth `error` field as sent
   description: string | undefined; // `error_description` verbatim, or undefined when the provider sends none
+  hint?: string; // a reason sent in a non-standard field beside them (league/oauth2-server's `hint`), verbatim
   cause:
     | 'code-expired'
     | 'code-reused'
@@ -27,6 +28,11 @@ const SPRING = 'spring-projects/spring-authorization-server oauth2-authorization
 const WSO2 = 'wso2-extensions/identity-inbound-auth-oauth AuthorizationCodeGrantHandler.java (IdentityOAuth2Exception text)';
 const LLNG = 'lemonldap-ng 2.16.1 /usr/share/perl5/Lemonldap/NG/Portal/Issuer/OpenIDConnect.pm (_handleAuthorizationCodeGrant)';
 const OIDC_PROVIDER = 'panva/node-oidc-provider lib/helpers/errors.js';
+const LEAGUE = 'thephpleague/oauth2-server src/Grant/AuthCodeGrant.php + src/Exception/OAuthServerException.php (9.x)';
+const LEAGUE_GRANT =
+  'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, ' +
+  'revoked, does not match the redirection URI used in the authorization request, or was issued to another client.';
+const CASDOOR = 'casdoor/casdoor object/token_oauth.go getAuthorizationCodeToken; controllers/base.go SetTokenErrorHttpStatus (400)';
 const GITHUB_DOCS =
   'https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
 
@@ -107,6 +113,59 @@ export const PROVIDER_WORDINGS: readonly ProviderWording[] = [
     source: 'error.message with code 100 / error_subcode 36007, as mocked from real Meta answers in client test suites (find_string)',
   },
 
+  {
+    provider: 'Spotify (accounts.spotify.com/api/token)',
+    status: 400,
+    error: 'invalid_grant',
+    description: 'Authorization code expired',
+    cause: 'code-expired',
+    source: 'https://github.com/zmb3/spotify/issues/53 (raw 400 body); also spotify/web-api#1456, WebDevSimplified/spotify-clone#14',
+  },
+  {
+    provider: 'Casdoor',
+    status: 400,
+    error: 'invalid_grant',
+    description: 'authorization code has expired, nowUnix: [2024-09-17T19:03:29Z], token.CodeExpireIn: [1970-01-01T00:00:00Z]',
+    cause: 'code-expired',
+    source: `${CASDOOR}; wire text in https://github.com/casdoor/casdoor/issues/3212`,
+  },
+  {
+    provider: 'bshaffer/oauth2-server-php',
+    status: 400,
+    error: 'invalid_grant',
+    description: 'The authorization code has expired',
+    cause: 'code-expired',
+    source: 'bshaffer/oauth2-server-php src/OAuth2/GrantType/AuthorizationCode.php; wire body in bshaffer/oauth2-server-php#494',
+  },
+  {
+    provider: 'node-oauth2-server (@node-oauth/oauth2-server)',
+    status: 400,
+    error: 'invalid_grant',
+    description: 'Invalid grant: authorization code has expired',
+    cause: 'code-expired',
+    source:
+      'node-oauth/node-oauth2-server lib/grant-types/authorization-code-grant-type.js; lib/handlers/token-handler.js ' +
+      '(error_description = message, status = error.code)',
+  },
+  {
+    provider: 'Yandex ID (oauth.yandex.ru/token)',
+    status: undefined,
+    error: 'invalid_grant',
+    description: 'Code has expired',
+    cause: 'code-expired',
+    source: 'https://github.com/nextauthjs/next-auth/issues/11611 (Yandex token answer as logged; also #11606)',
+  },
+  {
+    // The reason is only in `hint`; `error_description` is RFC 6749's catch-all.
+    provider: 'league/oauth2-server (Laravel Passport)',
+    status: 400,
+    error: 'invalid_grant',
+    description: LEAGUE_GRANT,
+    hint: 'Authorization code has expired',
+    cause: 'code-expired',
+    source: `${LEAGUE} validateAuthorizationCode; 8.x sent invalid_request with the same hint`,
+  },
+
   // ───────────── code-reused ─────────────
   {
     provider: 'Microsoft Entra ID',
@@ -160,6 +219,41 @@ export const PROVIDER_WORDINGS: readonly ProviderWording[] = [
     description: 'This authorization code has been used.',
     cause: 'code-reused',
     source: 'error.message with code 100 (non-OAuth body shape), as mocked from real Meta answers in client test suites (find_string)',
+  },
+
+  {
+    provider: 'Casdoor',
+    status: 400,
+    error: 'invalid_grant',
+    description: 'authorization code has been used for token: [admin/4f6c2d1e-8b3a-4e7f-9a05-2c7d8e1b6f30]',
+    cause: 'code-reused',
+    source: `${CASDOOR} (CodeIsUsed; the token id in brackets is filled in)`,
+  },
+  {
+    provider: 'Google',
+    status: 400,
+    error: 'invalid_grant',
+    description: 'Code was already redeemed.',
+    cause: 'code-reused',
+    source: 'https://github.com/bitly/oauth2_proxy/issues/368 (raw googleapis.com/oauth2/v3/token body); also expo/expo#1010',
+  },
+  {
+    provider: 'ORCID',
+    status: 400,
+    error: 'invalid_grant',
+    description: 'Reused authorization code: Diko4F',
+    cause: 'code-reused',
+    source: 'https://github.com/ORCID/ORCID-Source/pull/3815 ("example response (400)"); Plack::Auth::SSO::ORCID docs',
+  },
+  {
+    // The grant revokes a code once exchanged (revokeAuthCode), so a second use meets this hint.
+    provider: 'league/oauth2-server (Laravel Passport)',
+    status: 400,
+    error: 'invalid_grant',
+    description: LEAGUE_GRANT,
+    hint: 'Authorization code has been revoked',
+    cause: 'code-reused',
+    source: `${LEAGUE} validateAuthorizationCode; 8.x sent invalid_request with the same hint`,
   },
 
   // ───────────── redirect-mismatch ─────────────
@@ -448,13 +542,12 @@ export const PROVIDER_WORDINGS: readonly ProviderWording[] = [
     provider: 'league/oauth2-server (Laravel Passport)',
     status: 400,
     error: 'invalid_grant',
-    description:
-      'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, ' +
-      'revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+    description: LEAGUE_GRANT,
+    hint: 'Cannot validate the provided authorization code',
     cause: 'invalid-grant',
     source:
-      'thephpleague/oauth2-server src/Exception/OAuthServerException.php; the cause is only in the extra `hint` field ' +
-      '("Authorization code has expired", "Authorization code has been revoked", "Failed to verify `code_verifier`.")',
+      `${LEAGUE} (a code that does not decrypt: bogus or forged); the cause is only in \`hint\`, ` +
+      'also "Failed to verify `code_verifier`." for PKCE',
   },
   {
     provider: 'Doorkeeper (GitLab, Mastodon)',

@@ -31,7 +31,7 @@ test('the shipped JSON Schema is the one the profile schema generates (npm run p
   assert.ok(schema.properties.screens?.properties?.interstitials, 'it describes interstitials');
 });
 
-test('the react-idp profile: a user name, TOTP only, an interstitial, and consent as steps', () => {
+test('the react-idp profile: a user name, TOTP only, an interstitial, and consent as steps that tick every scope', () => {
   const profile = loadTargetProfile('targets/react-idp.json', { BASE_URL: 'http://localhost:4891', ISSUER_URL: 'http://127.0.0.1:4890' });
   assert.equal(profile.screens.email.value, 'login');
   assert.equal(profile.screens.typing, 'fill');
@@ -40,11 +40,7 @@ test('the react-idp profile: a user name, TOTP only, an interstitial, and consen
     profile.screens.interstitials.map((screen) => screen.name),
     ['Stay signed in?'],
   );
-  assert.deepEqual(profile.screens.consent?.steps, [
-    { check: 'Share my email address and plan' },
-    { click: 'Grant access' },
-    { click: 'Continue' },
-  ]);
+  assert.deepEqual(profile.screens.consent?.steps, [{ checkAll: 'Scopes' }, { click: 'Grant access' }, { click: 'Continue' }]);
 });
 
 test('session cookies are names, or names with the attributes the provider sets them with', () => {
