@@ -174,7 +174,11 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
   const ambiguous = sentences.some((sentence) => AMBIGUOUS_REFUSAL.test(sentence));
   const specific = sentences.filter((sentence) => !AMBIGUOUS_REFUSAL.test(sentence)).join(' ');
   const worded = CAUSE_WORDINGS.find(
-    ({ cause, words }) => words.test(specific) && (cause !== 'edge' || standardError === 'invalid_request'),
+    ({ cause, words }) =>
+      words.test(specific) &&
+      // A verifier that is missing was dropped on the way (edge); one that does not match was lost (cookie-state).
+      (cause !== 'cookie-state' || !/missing/i.test(specific)) &&
+      (cause !== 'edge' || standardError === 'invalid_request'),
   )?.cause;
   if (exchange?.status === 401 && worded === undefined)
     return {
@@ -183,9 +187,7 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
     };
   switch (worded) {
     case 'cookie-state':
-      if (!/missing/i.test(text))
-        return { cause: 'cookie-state', why: 'the PKCE verifier the client kept does not match the authorization request' };
-      break;
+      return { cause: 'cookie-state', why: 'the PKCE verifier the client kept does not match the authorization request, or was not sent' };
     case 'clock-skew':
       return {
         cause: 'clock-skew',
