@@ -18,7 +18,7 @@ module.exports = {
       name: 'pages-see-only-the-profile',
       severity: 'error',
       comment:
-        "Page objects import only Playwright, each other, the target profile (targets/profile.ts) and the vocabularies they speak: accounts (accounts/account.ts), the axes (matrix/axes.ts) and a failure's verdict (evidence/verdict.ts).",
+        "Page objects import only Playwright, each other, the target profile (targets/profile.ts) and the vocabularies they speak: accounts (accounts/account.ts), the axes (matrix/axes.ts), a failure's verdict (evidence/verdict.ts), the journey's timeline and what an error page says (evidence/timeline.ts, evidence/error-page.ts).",
       from: { path: '^pages/' },
       to: {
         pathNot: [
@@ -26,7 +26,7 @@ module.exports = {
           '^targets/profile\\.ts$',
           '^accounts/account\\.ts$',
           '^matrix/axes\\.ts$',
-          '^evidence/verdict\\.ts$',
+          '^evidence/(verdict|timeline|error-page)\\.ts$',
           '^node_modules/(@playwright/test|playwright|playwright-core)/',
         ],
         dependencyTypesNot: ['core'],

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { AuthmatrixError } from '../evidence/verdict.ts';
-import { journeyStep } from '../pages/timeline.ts';
+import { journeyStep } from '../evidence/timeline.ts';
 import { authorizationUrl, createPkce } from './oauth.ts';
 import { scaled } from '../settings/timeouts.ts';
 import type { JourneyAccount } from '../accounts/account.ts';

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { journeyStep } from '../pages/timeline.ts';
+import { journeyStep } from '../evidence/timeline.ts';
 import { authorizationUrl, createPkce } from './oauth.ts';
 import { scaled } from '../settings/timeouts.ts';
 import type { JourneyAccount } from '../accounts/account.ts';

@@ -1,15 +1,8 @@
-import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
+import type { AuthErrorDetails } from '../evidence/error-page.ts';
 import type { JourneyOutcome } from '../pages/login-journey.ts';
-import {
-  exchangeCode,
-  fetchJwks,
-  verifyIdToken,
-  type ClientRegistration,
-  type ExchangeResult,
-  type IdTokenCheck,
-  type Pkce,
-  type TokenExchangeRecord,
-} from './oauth.ts';
+import { exchangeCode, fetchJwks, verifyIdToken, type ExchangeResult, type IdTokenCheck, type Pkce } from './oauth.ts';
+import type { TokenExchangeRecord } from '../evidence/evidence.ts';
+import type { ClientRegistration } from '../targets/profile.ts';
 import type { CodeSource } from '../accounts/account.ts';
 import type { ProviderProfile } from '../pages/identity-provider.ts';
 

@@ -6,13 +6,32 @@
  */
 import type { Page } from '@playwright/test';
 import type { Cell } from '../matrix/cells.ts';
+export type { AuthErrorDetails } from './error-page.ts';
 import { classify, type ExchangeEvidence, type FailureEvidence, type SignedInEvidence } from './classify.ts';
 import type { Classification } from './verdict.ts';
-import type { AuthErrorDetails } from '../pages/auth-error.page.ts';
-import { Timeline } from '../pages/timeline.ts';
+import type { AuthErrorDetails } from './error-page.ts';
+import { Timeline } from './timeline.ts';
 import { secrets } from './secrets.ts';
-import type { TokenExchangeRecord } from '../clients/oauth.ts';
 import { holdExchanges, sendAsBrowser, type ExchangeResponse, type HeldExchange } from './interception.ts';
+
+/** What the suite keeps of a native client's token exchange: never the code, verifier or tokens. */
+export interface TokenExchangeRecord {
+  endpoint: string;
+  method: 'POST';
+  status: number;
+  error: string | undefined;
+  errorDescription: string | undefined;
+  requestId: string | undefined;
+  node: string | undefined;
+  entry: string | undefined;
+  serverDate: string | undefined;
+  clientTime: string;
+  durationMs: number;
+  /** From the code reaching the client to the exchange starting. */
+  codeAgeMs?: number | undefined;
+  /** Set when the request had no answer when the client gave up: how long it waited. */
+  pendingMs?: number | undefined;
+}
 
 export interface TokenExchangeEvidence extends ExchangeEvidence {
   endpoint: string;

@@ -7,7 +7,14 @@
 import { request as httpRequest } from 'node:http';
 import type { Page } from '@playwright/test';
 import { devtoolsSession } from '../browsers/devtools.ts';
-import { fetchVia } from '../clients/oauth.ts';
+import { fetch as undiciFetch, ProxyAgent } from 'undici';
+
+/** fetch through a forward proxy (an entry point or a user network path), or directly: as a held request or a native client's goes. */
+export function fetchVia(proxyUrl: string | undefined): typeof fetch {
+  if (!proxyUrl) return fetch;
+  const dispatcher = new ProxyAgent(proxyUrl);
+  return ((input: string | URL, init?: RequestInit) => undiciFetch(input, { ...(init as object), dispatcher })) as unknown as typeof fetch;
+}
 
 /** The token endpoint as the profile knows it. */
 interface TokenExchange {

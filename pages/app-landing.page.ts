@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import type { TargetProfile } from '../targets/profile.ts';
-import { journeyStep } from './timeline.ts';
+import { journeyStep } from '../evidence/timeline.ts';
 
 /** The web app before sign-in: the page a user opens to log in. */
 export class AppLandingPage {

@@ -1,13 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
+import type { AuthErrorDetails } from '../evidence/error-page.ts';
 import type { TargetProfile } from '../targets/profile.ts';
 import { buttonLocator, readValue, RecognisedState } from './locate.ts';
-
-export interface AuthErrorDetails {
-  errorCode: string | undefined;
-  requestId: string | undefined;
-  message: string;
-  diagnostics: Record<string, unknown> | undefined;
-}
 
 /** The app's error page after a failed sign-in: its error code, request id, message and diagnostics. */
 export class AuthErrorPage extends RecognisedState {

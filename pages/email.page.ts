@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { TargetProfile } from '../targets/profile.ts';
 import { buttonLocator, fieldLocator } from './locate.ts';
-import { journeyStep } from './timeline.ts';
+import { journeyStep } from '../evidence/timeline.ts';
 import { typeInto, type Typing } from './typing.ts';
 
 /** The identity provider's first screen: the email address (and, on some providers, the password too). */

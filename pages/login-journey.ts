@@ -1,13 +1,14 @@
 import { expect, type Page } from '@playwright/test';
 import type { TargetProfile } from '../targets/profile.ts';
 import { AppLandingPage } from './app-landing.page.ts';
-import { AuthErrorPage, type AuthErrorDetails } from './auth-error.page.ts';
+import type { AuthErrorDetails } from '../evidence/error-page.ts';
+import { AuthErrorPage } from './auth-error.page.ts';
 import type { EmailPage } from './email.page.ts';
 import type { CodeSource, JourneyAccount } from '../accounts/account.ts';
 import { IdentityProviderScreens } from './identity-provider.ts';
 import { askNow } from './locate.ts';
 import { SignedInHomePage } from './signed-in-home.page.ts';
-import { journeyStep } from './timeline.ts';
+import { journeyStep } from '../evidence/timeline.ts';
 
 /** How a sign-in ended: signed in (as whom, on which plan where the app shows one), or on the error page. */
 export type JourneyOutcome =

@@ -2,7 +2,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import type { PassThroughScreen, ScreenAction } from '../targets/profile.ts';
 import type { JourneyAccount } from '../accounts/account.ts';
 import { buttonLocator, visibleLocator } from './locate.ts';
-import { journeyStep } from './timeline.ts';
+import { journeyStep } from '../evidence/timeline.ts';
 
 /** How long one try of a step's action waits before the screen is looked at again. */
 const ACTION_TRY_MS = 1_000;

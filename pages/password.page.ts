@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import type { TargetProfile } from '../targets/profile.ts';
 import { buttonLocator, fieldLocator } from './locate.ts';
-import { journeyStep } from './timeline.ts';
+import { journeyStep } from '../evidence/timeline.ts';
 import { typeInto, type Typing } from './typing.ts';
 
 /** The password screen (or the password field of an identifier screen that asks for both). */

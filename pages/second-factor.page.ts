@@ -2,7 +2,7 @@ import type { Locator, Page } from '@playwright/test';
 import type { SecondFactorChannel } from '../matrix/axes.ts';
 import type { TargetProfile } from '../targets/profile.ts';
 import { buttonLocator, fieldLocator } from './locate.ts';
-import { journeyStep } from './timeline.ts';
+import { journeyStep } from '../evidence/timeline.ts';
 import { typeInto, type Typing } from './typing.ts';
 
 /** The second-factor screen: a one-time code from an authenticator app, a text message or an email. */

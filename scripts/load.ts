@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { generateAccount } from '../accounts/accounts.ts';
 import { CodeReader } from '../accounts/codes.ts';
 import { LabAdminClient } from '../targets/lab-admin.ts';
-import { fetchVia } from '../clients/oauth.ts';
+import { fetchVia } from '../evidence/interception.ts';
 import { protocolLogin } from '../clients/protocol-login.ts';
 import { startLabProcess } from './processes.ts';
 

@@ -83,3 +83,6 @@ export function scaled(ms: number): number {
   const scale = Number(process.env[TIMEOUT_SCALE_ENV]);
   return Math.round(ms * (Number.isFinite(scale) && scale >= 1 ? scale : 1));
 }
+
+/** How long a client waits for the token endpoint's answer, before scaling (TOKEN_REQUEST_TIMEOUT). */
+export const TOKEN_REQUEST_TIMEOUT_MS = 20_000;

@@ -8,12 +8,19 @@
  */
 import { AuthmatrixError } from '../evidence/verdict.ts';
 import { labProfile } from './lab.ts';
-import type { TargetProfile } from './profile.ts';
+import type { ClientRegistration, TargetProfile, TargetSetting } from './profile.ts';
 import type { MessageSources } from '../accounts/codes.ts';
-import { HttpInbox, ImapInbox } from '../accounts/inboxes.ts';
+import { HttpInbox, ImapInbox, type ImapSettings } from '../accounts/inboxes.ts';
 import { LabAdminClient, type LabDescription } from './lab-admin.ts';
-import type { ClientRegistration } from '../clients/oauth.ts';
-import type { Settings } from '../settings/settings.ts';
+
+/** What reaching a target needs of the run's settings (the settings hold these and more). */
+export interface ConnectSettings {
+  target: TargetSetting;
+  labPort: number;
+  networkPaths: readonly { name: string; url: string }[];
+  imap: ImapSettings | undefined;
+  httpInbox: { urlTemplate: string; token: string | undefined } | undefined;
+}
 
 export interface NativeClientTarget {
   client: ClientRegistration;
@@ -54,7 +61,7 @@ export class TargetUnreachableError extends AuthmatrixError {
   }
 }
 
-export function labAdminUrl(settings: Settings): string {
+export function labAdminUrl(settings: Pick<ConnectSettings, 'labPort'>): string {
   return `http://127.0.0.1:${settings.labPort}/__lab`;
 }
 
@@ -90,7 +97,7 @@ export async function discover(issuer: string, hint: string): Promise<Discovery>
   };
 }
 
-function configuredInboxes(settings: Settings): { messages: MessageSources; close: () => Promise<void> } {
+function configuredInboxes(settings: ConnectSettings): { messages: MessageSources; close: () => Promise<void> } {
   const imap = settings.imap ? new ImapInbox(settings.imap) : undefined;
   const http = settings.httpInbox ? new HttpInbox(settings.httpInbox.urlTemplate, settings.httpInbox.token) : undefined;
   return { messages: { email: imap ?? http, sms: http }, close: async () => imap?.close() };
@@ -115,7 +122,7 @@ function fromProfile(profile: TargetProfile, discovery: Discovery): Omit<TargetB
   };
 }
 
-export async function connectTarget(settings: Settings): Promise<Target> {
+export async function connectTarget(settings: ConnectSettings): Promise<Target> {
   const networkPaths = (builtIn: Record<string, string>) => ({
     direct: undefined,
     ...builtIn,

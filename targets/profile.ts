@@ -331,6 +331,16 @@ const ProfileSchema = z
 /** A login deployment as the suite sees it (the validated, substituted profile). */
 export type TargetProfile = z.output<typeof ProfileSchema>;
 
+/** A client as the provider registered it: what it asks for and where its code comes back. */
+export interface ClientRegistration {
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+}
+
+/** The system under test: the embedded lab, or a deployment described by a target profile. */
+export type TargetSetting = { kind: 'lab' } | { kind: 'profile'; name: string; profile: TargetProfile };
+
 /** Replaces `${NAME}` with the variable's value; an unset variable is a problem named with its place. */
 function substitute(value: unknown, env: Record<string, string | undefined>, where: string, problems: string[]): unknown {
   if (typeof value === 'string') {

@@ -53,3 +53,41 @@ test('a page that imports the lab, a matrix that imports a page, and an import c
   assert.match(result.output, /no-circular: accounts\/[ab]\.ts/);
   assert.doesNotMatch(result.output, /targets\/profile\.ts/, 'a page may import the target profile');
 });
+
+test('no folder imports, through any others, a folder that imports it', () => {
+  const folders = [
+    'accounts',
+    'browsers',
+    'clients',
+    'evidence',
+    'fixtures',
+    'matrix',
+    'pages',
+    'reporters',
+    'settings',
+    'targets',
+    'tests',
+  ];
+  const result = spawnSync(process.execPath, [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', ...folders], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.equal(result.status, 0, result.stderr);
+  const cruised = JSON.parse(result.stdout) as { modules: { source: string; dependencies: { resolved: string }[] }[] };
+  const folderOf = (file: string) => (folders.includes(file.split('/')[0] ?? '') ? file.split('/')[0] : undefined);
+  const edges = new Map<string, Set<string>>();
+  for (const module of cruised.modules) {
+    const from = folderOf(module.source);
+    for (const dependency of module.dependencies) {
+      const to = folderOf(dependency.resolved);
+      if (from && to && from !== to) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+    }
+  }
+  const cycles: string[] = [];
+  const walk = (folder: string, path: string[]) => {
+    if (path.includes(folder)) return void cycles.push([...path.slice(path.indexOf(folder)), folder].join(' → '));
+    for (const next of edges.get(folder) ?? []) walk(next, [...path, folder]);
+  };
+  for (const folder of folders) walk(folder, []);
+  assert.deepEqual(cycles, []);
+});
