@@ -12,6 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
@@ -177,7 +178,22 @@ async function runPlaywright(
 const ms = (value: number) => `${Math.round(value)} ms`;
 const seconds = (value: number) => `${(value / 1000).toFixed(1)} s`;
 
-async function main(): Promise<void> {
+/** What one bench run measures: the lab's starts, the journeys of each kind, the pairwise run. */
+interface Measurements {
+  starts: number[];
+  suite: PhaseTest[];
+  bare: PhaseTest[];
+  minimal: MinimalTimes[];
+  minimalEdgeWest: MinimalTimes[];
+  minimalConcurrent: number[];
+  protocol: number[];
+  pairwiseRun: { seconds: number; peakMiB: number; code: number | null };
+  pairwise: PhaseReport;
+  labRssMiB: number;
+}
+
+/** Runs every measure against one lab of its own, the per-journey ones taking turns. */
+async function measure(): Promise<Measurements> {
   const starts: number[] = [];
   for (let i = 0; i < 3; i += 1) {
     const lab = await startLabProcess(env());
@@ -273,7 +289,12 @@ async function main(): Promise<void> {
   } finally {
     await lab.stop();
   }
+  return { starts, suite, bare, minimal, minimalEdgeWest, minimalConcurrent, protocol, pairwiseRun, pairwise, labRssMiB };
+}
 
+/** The figures and their ratios against the targets, from the measurements alone. */
+function compute(measured: Measurements) {
+  const { starts, suite, bare, minimal, minimalEdgeWest, minimalConcurrent, protocol, pairwiseRun, pairwise, labRssMiB } = measured;
   // Per journey, item by item: the plain script, the bare Playwright test, the suite.
   const journeyMs = (journeys: readonly PhaseTest[]) => spread(journeys.map((test) => test.durationMs));
   const suiteJourneyMs = journeyMs(suite);
@@ -332,7 +353,7 @@ async function main(): Promise<void> {
     labReadyMs: median(starts) <= TARGETS.labReadyMs,
   };
   const result = {
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    machine: { cpus: cpus().length, node: process.version },
     journeys: JOURNEYS,
     labReadyMs: { median: median(starts), runs: starts.map(Math.round) },
     suiteJourneyMs,
@@ -364,13 +385,50 @@ async function main(): Promise<void> {
     targets: TARGETS,
     met,
   };
-  mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(
-    'bench/phases.svg',
-    phaseChartSvg(pairwise, `Pairwise tier, ${pairwiseCells.length} cells on ${pairwise.workers} workers: worker-seconds by phase`),
-  );
+  return {
+    result,
+    items,
+    floor,
+    pairwiseCells,
+    idealMs,
+    pairwiseMs,
+    concurrentMedian,
+    concurrentFloorMs,
+    fullCells,
+    fixedMs,
+    jobs,
+    oneMachine,
+    slowestJob,
+    nightlyShards,
+    suiteMedian,
+    bareMedian,
+    minimalMedian,
+  };
+}
 
+/** bench/results.md: the targets, the journeys item by item, the pairwise tier's phases, the full tier on shards, memory. */
+function render(measured: Measurements, computed: ReturnType<typeof compute>): string {
+  const { starts, pairwise, pairwiseRun } = measured;
+  const {
+    result,
+    items,
+    floor,
+    pairwiseCells,
+    idealMs,
+    pairwiseMs,
+    concurrentMedian,
+    concurrentFloorMs,
+    fullCells,
+    fixedMs,
+    jobs,
+    oneMachine,
+    slowestJob,
+    nightlyShards,
+    suiteMedian,
+    bareMedian,
+    minimalMedian,
+  } = computed;
+  const { ratios, met } = result;
   const verdict = (ok: boolean) => (ok ? 'yes' : '**no**');
   const table = (head: string[], rows: string[][]) =>
     [
@@ -444,8 +502,27 @@ async function main(): Promise<void> {
     `Peak of the pairwise run (runner, workers, browsers): ${result.peakMemoryMiB.pairwiseRun} MiB; the lab after the run: ${result.peakMemoryMiB.lab} MiB.`,
     '',
   ].join('\n');
+  return markdown;
+}
+
+/** Writes bench/results.{json,md} and bench/phases.svg, and prints the table. */
+function write(measured: Measurements, computed: ReturnType<typeof compute>, markdown: string): void {
+  const { pairwise } = measured;
+  const { result, pairwiseCells } = computed;
+  mkdirSync('bench', { recursive: true });
+  writeFileSync('bench/results.json', `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(
+    'bench/phases.svg',
+    phaseChartSvg(pairwise, `Pairwise tier, ${pairwiseCells.length} cells on ${pairwise.workers} workers: worker-seconds by phase`),
+  );
   writeFileSync('bench/results.md', markdown);
   process.stdout.write(`${markdown}\n`);
+}
+
+async function main(): Promise<void> {
+  const measured = await measure();
+  const computed = compute(measured);
+  write(measured, computed, render(measured, computed));
 }
 
 main().catch((error: unknown) => {
