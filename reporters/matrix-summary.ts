@@ -4,8 +4,8 @@
  * Markdown (for a CI job summary), JSON and HTML. Pure: no I/O.
  */
 import { classificationLabel, type Classification } from '../evidence/classify.ts';
-import { accountTypeLabel } from '../matrix/axes.ts';
-import type { Cell } from '../matrix/cells.ts';
+import { accountTypeLabel, BUILT_IN_NETWORK_PATHS, DIRECT, type FixedAxes } from '../matrix/axes.ts';
+import { pairCoverage, type Cell } from '../matrix/cells.ts';
 
 export type CellStatus = 'passed' | 'failed' | 'intermittent' | 'skipped';
 
@@ -50,6 +50,10 @@ export interface MatrixSummary {
   others: CellResult[];
   heatmap: HeatMap;
   conditions: Record<string, HeatMap>;
+  /** Pairs of axis values the cells that ran hold, against every pair the constraints allow. */
+  coverage: { covered: number; allowed: number; ran: number };
+  /** Why the skipped cells did not run, each reason with its count (account types wanting counted as one reason). */
+  skipped: { reason: string; count: number }[];
 }
 
 export interface HeatMap {
@@ -88,6 +92,23 @@ export function summarize(results: CellResult[], run: RunInfo): MatrixSummary {
   const cells = results.filter((result) => result.axes);
   const others = results.filter((result) => !result.axes);
   const count = (status: CellStatus) => cells.filter((cell) => cell.status === status).length;
+  const ran = cells.filter((cell) => cell.status !== 'skipped').map((cell) => cell.axes as Cell);
+  const networks = new Set(cells.map((cell) => cell.axes?.network ?? DIRECT));
+  const builtIn = new Set<string>(BUILT_IN_NETWORK_PATHS);
+  const labEntryPoints = [...networks].some((network) => network !== DIRECT && builtIn.has(network));
+  const coverage = pairCoverage(
+    ran,
+    [...networks].filter((network) => !builtIn.has(network)),
+    labEntryPoints,
+    (run.fixedAxes ?? {}) as FixedAxes,
+  );
+  const reasons = new Map<string, number>();
+  for (const cell of cells.filter((result) => result.status === 'skipped')) {
+    const reason = cell.skipReason?.startsWith('no account in ACCOUNTS_FILE')
+      ? 'no account of their type in ACCOUNTS_FILE'
+      : (cell.skipReason ?? 'no reason given');
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
   return {
     run,
     totals: {
@@ -103,7 +124,19 @@ export function summarize(results: CellResult[], run: RunInfo): MatrixSummary {
     others,
     heatmap: heatmap(cells, run.profiles, (cell) => (cell.axes ? accountTypeLabel(cell.axes) : '?')),
     conditions: Object.fromEntries(CONDITION_AXES.map((axis) => [axis, heatmap(cells, run.profiles, (cell) => cell.axes?.[axis] ?? '?')])),
+    coverage: { covered: coverage.covered, allowed: coverage.allowed, ran: ran.length },
+    skipped: [...reasons].map(([reason, count]) => ({ reason, count })),
   };
+}
+
+/** `pair coverage 78/265 (29.4%) over the 3 cells that ran; 2 skipped: 1 …, 1 …` */
+export function coverageLine(summary: MatrixSummary): string {
+  const { coverage, skipped } = summary;
+  const percent = coverage.allowed ? ((100 * coverage.covered) / coverage.allowed).toFixed(1) : '0.0';
+  const skips = skipped.reduce((sum, entry) => sum + entry.count, 0);
+  return `pair coverage ${coverage.covered}/${coverage.allowed} (${percent}%) over the ${coverage.ran} cells that ran${
+    skips ? `; ${skips} skipped: ${skipped.map((entry) => `${entry.count} ${entry.reason}`).join(', ')}` : ''
+  }`;
 }
 
 export function headline(summary: MatrixSummary): string {
@@ -135,7 +168,14 @@ function textGrid(map: HeatMap, corner: string): string {
 }
 
 export function renderConsole(summary: MatrixSummary): string {
-  const lines = ['', `authmatrix: ${headline(summary)}`, '', textGrid(summary.heatmap, 'profile \\ account'), ''];
+  const lines = [
+    '',
+    `authmatrix: ${headline(summary)}`,
+    `  ${coverageLine(summary)}`,
+    '',
+    textGrid(summary.heatmap, 'profile \\ account'),
+    '',
+  ];
   for (const cell of summary.cells.filter((result) => result.status === 'failed'))
     lines.push(`  ✗ ${cell.title}\n      ${label(cell.classification)}: ${cell.classification?.summary ?? ''}`);
   for (const cell of summary.cells.filter((result) => result.status === 'intermittent')) {
@@ -164,6 +204,8 @@ export function renderMarkdown(summary: MatrixSummary): string {
     '# authmatrix: sign-in matrix',
     '',
     `**${headline(summary)}**`,
+    '',
+    coverageLine(summary),
     '',
     `Target ${run.target} · tier ${run.tier} · ${totals.cells} cells: ${totals.passed} passed, ${totals.failed} failed, ${totals.intermittent} intermittent, ${totals.skipped} skipped · lab faults: ${run.faults.join(', ') || 'none'} · ${(run.durationMs / 1000).toFixed(0)} s${run.firstRedMs !== undefined ? ` · first red after ${(run.firstRedMs / 1000).toFixed(1)} s${run.order ? ` (${run.order} order)` : ''}` : ''}`,
     '',

@@ -152,6 +152,13 @@ test('a skipped cell is counted apart from the passed ones and listed with its r
   );
   const printed = stdout.mock.calls.map((call) => String(call.arguments[0])).join('');
   assert.match(printed, /skipped: target oidc-dev registers no iOS app client/);
+  // Coverage is claimed for the cell that ran, not for the tier's list.
+  assert.match(
+    markdown,
+    /pair coverage (\d+)\/(\d+) \([\d.]+%\) over the 1 cells that ran; 1 skipped: 1 target oidc-dev registers no iOS app client/,
+  );
+  const [, covered, allowed] = /pair coverage (\d+)\/(\d+)/.exec(markdown) ?? [];
+  assert.ok(Number(covered) < Number(allowed));
 });
 
 test('the run described in the config metadata (as merged blob reports carry it) wins over the merging machine', async (t) => {
