@@ -4,7 +4,7 @@
  * Markdown (for a CI job summary), JSON and HTML. Pure: no I/O.
  */
 import { classificationLabel, type Classification } from '../evidence/classify.ts';
-import { accountTypeLabel, BUILT_IN_NETWORK_PATHS, DIRECT, type FixedAxes } from '../matrix/axes.ts';
+import { accountTypeLabel, BUILT_IN_NETWORK_PATHS, DIRECT } from '../matrix/axes.ts';
 import { pairCoverage, type Cell } from '../matrix/cells.ts';
 
 export type CellStatus = 'passed' | 'failed' | 'intermittent' | 'skipped';
@@ -100,7 +100,7 @@ export function summarize(results: CellResult[], run: RunInfo): MatrixSummary {
     ran,
     [...networks].filter((network) => !builtIn.has(network)),
     labEntryPoints,
-    (run.fixedAxes ?? {}) as FixedAxes,
+    (run.fixedAxes ?? {}),
   );
   const reasons = new Map<string, number>();
   for (const cell of cells.filter((result) => result.status === 'skipped')) {
