@@ -100,7 +100,7 @@ export function summarize(results: CellResult[], run: RunInfo): MatrixSummary {
     ran,
     [...networks].filter((network) => !builtIn.has(network)),
     labEntryPoints,
-    (run.fixedAxes ?? {}),
+    run.fixedAxes ?? {},
   );
   const reasons = new Map<string, number>();
   for (const cell of cells.filter((result) => result.status === 'skipped')) {
