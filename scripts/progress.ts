@@ -33,7 +33,8 @@ export class SuiteCounter {
     if (running) this.total = Number(running[1]);
     const result = /^\s*(✓|✘|-|ok|x)\s+(\d+)\s/.exec(line);
     if (!result) return;
-    this.done = Math.max(this.done, Number(result[2]));
+    // One line per finished test (its number is the order it began in, not how many have ended).
+    this.done += 1;
     if (result[1] === '✘' || result[1] === 'x') this.failed += 1;
   }
 
