@@ -94,7 +94,7 @@ export class Progress {
         const more = detail?.();
         this.say(`${what}: running for ${formatElapsed(this.#now() - since)}${more ? `, ${more}` : ''}`);
       },
-      Math.min(1_000, this.#quietMs),
+      Math.min(250, this.#quietMs),
     );
     try {
       return await work;
