@@ -17,11 +17,15 @@ import {
 import { loadSettingsOrExit, matrixScope, runOutput } from './settings/settings.ts';
 import { resolveTimeoutScale, scaled } from './settings/timeouts.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
-import { PROFILES } from './matrix/profiles.ts';
+import { ENGINE_NAMES, PROFILES, type Engine } from './matrix/profiles.ts';
 import { RUN_METADATA_KEY, type RunDescription } from './reporters/matrix-reporter.ts';
-import { LAB_COMMAND } from './scripts/processes.ts';
+import { LAB_COMMAND, labPortsPreflight } from './scripts/processes.ts';
 
 const settings = loadSettingsOrExit();
+// The runner loads this file, and so does each worker (TEST_WORKER_INDEX set): what follows up to
+// the projects is the runner's to check and arrange, once.
+const RUNNER = process.env.TEST_WORKER_INDEX === undefined;
+const LISTING = process.argv.includes('--list');
 // Every timeout below is sized for a quiet machine and multiplied by the run's scale (TIMEOUT_SCALE,
 // or measured here, once, and handed to the workers): a busy machine makes a run slower, not red.
 resolveTimeoutScale(settings.timeoutScale);
@@ -57,6 +61,64 @@ for (const profile of PROFILES) {
   entry.profileEngines[profile.name] = engine.label;
   byEngine.set(engineProjectName(engine), entry);
 }
+if (RUNNER) refuseMissingEngines(projectsAsked(process.argv), new Set(byEngine.keys()));
+
+/** The project names given with --project (`--project=webkit`, `--project webkit firefox`). */
+function projectsAsked(argv: readonly string[]): string[] {
+  const names: string[] = [];
+  argv.forEach((arg, index) => {
+    if (arg.startsWith('--project=')) names.push(arg.slice('--project='.length));
+    else if (arg === '--project')
+      for (const next of argv.slice(index + 1)) {
+        if (next.startsWith('-')) break;
+        names.push(next);
+      }
+  });
+  return names;
+}
+
+/**
+ * A project named for an engine this machine lacks (`--project=webkit` without WebKit) stops the
+ * run with the command that installs it; Playwright would only list the projects there are.
+ */
+function refuseMissingEngines(asked: readonly string[], present: ReadonlySet<string>): void {
+  const missing = asked.filter((name) => ENGINE_NAMES.includes(name as Engine) && !present.has(name));
+  if (missing.length === 0) return;
+  const lines = missing.map((name) => {
+    const profiles = PROFILES.filter((profile) => profile.engine === name).map((profile) => profile.name);
+    return (
+      `--project=${name}: ${name} is not installed on this machine, so the run has no ${name} project ` +
+      `(${profiles.join(', ')} run${profiles.length === 1 ? 's' : ''} emulated on Chromium in the chromium project). ` +
+      `Install it with: npx playwright install ${name} (on a fresh Linux machine: npx playwright install --with-deps ${name}), then run again; ` +
+      `or leave out --project=${name}.`
+    );
+  });
+  process.stderr.write(`authmatrix: ${lines.join('\nauthmatrix: ')}\n`);
+  process.exit(2);
+}
+
+// A port of the lab's held by another process stops the run here, before Playwright empties
+// anything or starts a lab, with the holder's PID (a stray lab named as one). A whole lab that
+// the run may reuse is handed to global setup, which names it if it refuses this run's token.
+if (RUNNER && !LISTING && settings.target.kind === 'lab') {
+  const ports = labPortsPreflight(settings.labPort, !CI);
+  if (ports.problem) {
+    process.stderr.write(`${ports.problem}\n`);
+    process.exit(2);
+  }
+  if (ports.reusedPid) process.env.AUTHMATRIX_REUSED_LAB_PID = String(ports.reusedPid);
+}
+
+// SIGTERM (a CI job cancelled, a supervisor stopping the run) ends the run as Ctrl-C does:
+// Playwright stops the tests and its lab. Without this, Node ends the runner at once and leaves
+// the lab it started holding its ports (the lab also stops once its parent is gone: LAB_PARENT_PID).
+const SIGTERM_HANDLED = Symbol.for('authmatrix.sigterm');
+const runnerGlobals = globalThis as { [SIGTERM_HANDLED]?: boolean };
+if (RUNNER && !runnerGlobals[SIGTERM_HANDLED]) {
+  runnerGlobals[SIGTERM_HANDLED] = true;
+  process.once('SIGTERM', () => process.kill(process.pid, 'SIGINT'));
+}
+
 const projects: Project[] = [...byEngine].map(([name, { engine, profileEngines }]) => ({
   name,
   grep: new RegExp(`(^|\\s)@(${Object.keys(profileEngines).join('|')})(\\s|$)`),
@@ -98,6 +160,8 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
   globalSetup: './settings/global-setup.ts',
   reporter: [
     [CI ? 'dot' : 'list'],
+    // Playwright's own report beside Allure's: `npx playwright show-report` opens it after a run.
+    ['html', { open: 'never', outputFolder: output.playwrightReport }],
     ['./reporters/matrix-reporter.ts', { outputDir: output.reports, allureResultsDir: output.allureResults }],
     ['allure-playwright', { resultsDir: output.allureResults, detail: false, suiteTitle: true }],
     // AUTHMATRIX_PHASES=<file>: where the run's time goes, phase by phase (npm run bench reads it).
@@ -109,8 +173,9 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
   ],
   use: {
     ...(settings.wsEndpoint ? { connectOptions: { wsEndpoint: settings.wsEndpoint } } : {}),
-    // Traces record typed values and DOM snapshots of filled fields, so they stay off until they
-    // can be scrubbed of secrets; failures carry redacted evidence instead.
+    // Traces record typed values and DOM snapshots of filled fields: off unless asked for
+    // (--trace), and global setup allows them only against the lab's throwaway accounts or with
+    // ALLOW_TRACES=1; failures carry redacted evidence instead.
     trace: 'off',
     screenshot: 'off',
     video: 'off',
@@ -134,6 +199,8 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
               LAB_ADMIN_TOKEN: process.env.LAB_ADMIN_TOKEN,
               LAB_FAULTS: settings.labFaults.join(','),
               LAB_QUIET: '1',
+              // The lab stops with this runner even when the runner is killed outright.
+              LAB_PARENT_PID: String(process.pid),
             },
           },
         ]

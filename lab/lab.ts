@@ -15,6 +15,7 @@ import { Inbox } from './inbox.ts';
 import { createInteractions } from './interactions.ts';
 import { LabLog, type LogLine } from './log.ts';
 import { startMailSink } from './mail.ts';
+import { describeHolder, portHolder, stopHint } from './ports.ts';
 import { ENTRY_POINT_SPECS, startEntryPoint } from './proxies.ts';
 import { startEmailVerificationUpstream } from './upstream.ts';
 import type { LabSettings } from './settings.ts';
@@ -41,9 +42,9 @@ export interface Lab {
 }
 
 export class PortInUseError extends Error {
-  constructor(port: number, role: string) {
+  constructor(port: number, role: string, holder = portHolder(port)) {
     super(
-      `port ${port} (the lab's ${role}) is already in use: stop the other lab (or whatever holds it), or set LAB_PORT to another base port`,
+      `port ${port} (the lab's ${role}) is already in use by ${describeHolder(holder)}: ${stopHint(holder)}, or set LAB_PORT to another base port`,
     );
     this.name = 'PortInUseError';
   }

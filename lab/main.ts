@@ -1,6 +1,6 @@
 /**
  * `npm run lab`: starts the lab, prints one `lab.ready` JSON line on stdout, and stops cleanly on
- * SIGINT or SIGTERM. A generated admin token is written to `.lab/admin-token` (mode 600) rather
+ * SIGINT or SIGTERM, or when the process named in LAB_PARENT_PID ends. A generated admin token is written to `.lab/admin-token` (mode 600) rather
  * than printed, so that it never lands in a log.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // The run that started the lab may end without stopping it (killed outright, SIGKILL): the lab
+  // follows it within a second rather than holding its ports for the next run.
+  const parent = settings.parentPid;
+  if (parent !== undefined)
+    setInterval(() => {
+      if (!processAlive(parent)) stop(`parent ${parent} gone`);
+    }, 1_000).unref();
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 main().catch((error: unknown) => {

@@ -15,6 +15,8 @@ export interface LabSettings {
   replicaLagMs: number;
   clientLeewaySeconds: number;
   quiet: boolean;
+  /** LAB_PARENT_PID: a process the lab stops with (the run that started it), so that a run killed outright leaves no lab behind. */
+  parentPid: number | undefined;
 }
 
 export class LabSettingsError extends Error {
@@ -45,6 +47,7 @@ const Schema = z.object({
   LAB_ADMIN_TOKEN: z.string().optional(),
   LAB_FAULTS: z.string().optional(),
   LAB_QUIET: z.string().optional(),
+  LAB_PARENT_PID: intIn('LAB_PARENT_PID', 0, 4_194_304, 0),
 });
 
 export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettings {
@@ -71,5 +74,6 @@ export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettin
     replicaLagMs: data.LAB_REPLICA_LAG_MS,
     clientLeewaySeconds: data.LAB_CLIENT_LEEWAY_S,
     quiet: /^(1|true|yes)$/i.test(data.LAB_QUIET ?? ''),
+    parentPid: data.LAB_PARENT_PID || undefined,
   };
 }

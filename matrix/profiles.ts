@@ -3,7 +3,8 @@
  * profile names the engine it really is and the platform it presents; where that engine is not
  * installed, it runs on Chromium presenting the same platform (see browsers/engines.ts).
  */
-export type Engine = 'chromium' | 'firefox' | 'webkit' | 'msedge';
+export const ENGINE_NAMES = ['chromium', 'firefox', 'webkit', 'msedge'] as const;
+export type Engine = (typeof ENGINE_NAMES)[number];
 export type ProfileKind = 'web' | 'ios-app' | 'desktop-cli';
 
 export interface PlatformPresentation {

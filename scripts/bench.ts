@@ -22,6 +22,7 @@ import { generateAccount } from '../accounts/accounts.ts';
 import { CodeReader } from '../accounts/codes.ts';
 import { MINIMAL_ACCOUNT_SPEC, signInMinimally } from '../bench/minimal-login.ts';
 import { runSuite, startLabProcess } from './processes.ts';
+import { Progress, SuiteCounter } from './progress.ts';
 import { JOURNEY_PHASES, PHASES, type Phase, type PhaseReport, type PhaseTest } from '../reporters/phase-reporter.ts';
 import { cellsFor, SEED_CASE, type Cell } from '../matrix/cells.ts';
 import { profileNamed } from '../matrix/profiles.ts';
@@ -53,6 +54,8 @@ const quantile = (values: number[], q: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 };
 const median = (values: number[]) => quantile(values, 0.5);
+
+const progress = new Progress('bench');
 
 // The bench reuses its own lab: CI would make Playwright start another on the same port.
 const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
@@ -158,19 +161,26 @@ const ITEMS: { item: string; minimal: (times: MinimalTimes) => number; phases: r
  * they are held against) must not share.
  */
 async function runPlaywright(
+  what: string,
   args: string[],
   extra: Record<string, string>,
   sampleMemory = false,
 ): Promise<{ seconds: number; peakMiB: number; code: number | null }> {
   let peakMiB = 0;
   let sampler: NodeJS.Timeout | undefined;
-  const run = await runSuite(args, env(extra), {
-    output: 'inherit',
-    // The sampler stops with the run.
-    ...(sampleMemory
-      ? { onSpawn: (child) => (sampler = setInterval(() => (peakMiB = Math.max(peakMiB, treeRssMiB(child.pid ?? 0))), 250)) }
-      : {}),
-  });
+  const counter = new SuiteCounter();
+  const run = await progress.during(
+    what,
+    runSuite(args, env(extra), {
+      output: 'inherit',
+      onLine: (line) => counter.feed(line),
+      // The sampler stops with the run.
+      ...(sampleMemory
+        ? { onSpawn: (child) => (sampler = setInterval(() => (peakMiB = Math.max(peakMiB, treeRssMiB(child.pid ?? 0))), 250)) }
+        : {}),
+    }),
+    () => counter.describe(),
+  );
   clearInterval(sampler);
   return { seconds: run.ms / 1000, peakMiB, code: run.status };
 }
@@ -198,9 +208,11 @@ async function measure(): Promise<Measurements> {
   for (let i = 0; i < 3; i += 1) {
     const lab = await startLabProcess(env());
     starts.push(lab.readyMs);
+    progress.say(`lab start ${i + 1}/3: ready in ${ms(lab.readyMs)}`);
     await lab.stop();
   }
   const lab = await startLabProcess(env());
+  progress.say(`its lab on port ${LAB_PORT}; ${JOURNEYS} journeys per measure in ${ROUNDS} rounds`);
   const admin = new LabAdminClient(`http://127.0.0.1:${LAB_PORT}/__lab`, TOKEN);
   const description = await admin.describe();
   let suite: PhaseTest[], bare: PhaseTest[], pairwise: PhaseReport;
@@ -217,6 +229,19 @@ async function measure(): Promise<Measurements> {
     const edgeWest = description.urls.entryPoints['edge-west'];
     // The first login of each kind warms the browser up and is dropped, as the runs' first journeys are.
     await login(browser);
+    /** `count` plain-script logins (`one(i)`), with a line whenever the bench has been quiet a while. */
+    const logins = async <T>(what: string, count: number, one: () => Promise<T>): Promise<T[]> => {
+      const out: T[] = [];
+      await progress.during(
+        what,
+        (async () => {
+          for (let i = 0; i < count; i += 1) out.push(await one());
+        })(),
+        () => `${out.length}/${count} logins`,
+      );
+      progress.say(`${what}: ${count} logins done`);
+      return out;
+    };
 
     // The suite, the bare Playwright test and the plain script take turns, a share of the journeys
     // each per round: a machine whose speed drifts over the minutes (a shared runner's neighbours)
@@ -230,7 +255,9 @@ async function measure(): Promise<Measurements> {
     suite = [];
     bare = [];
     for (let round = 0; round < ROUNDS; round += 1) {
-      const suiteRun = await runPlaywright(['tests/matrix.spec.ts', '--workers', '1', '--retries', '0'], {
+      const turn = `round ${round + 1}/${ROUNDS}`;
+      progress.say(`${turn}: the suite's journey, ${perRound + 1} times in one worker`);
+      const suiteRun = await runPlaywright(`${turn}: suite`, ['tests/matrix.spec.ts', '--workers', '1', '--retries', '0'], {
         AUTHMATRIX_PHASES: SUITE_PHASES,
         MATRIX_CELLS: SUITE_CELLS,
       });
@@ -240,7 +267,8 @@ async function measure(): Promise<Measurements> {
       suite.push(...warmJourneys(suiteRound));
 
       // The same minimal login as a bare Playwright test: the floor of any Playwright Test suite.
-      const bareRun = await runPlaywright(['--config', 'bench/bare.config.ts', '--workers', '1'], {
+      progress.say(`${turn}: the bare Playwright test, ${perRound + 1} logins`);
+      const bareRun = await runPlaywright(`${turn}: bare test`, ['--config', 'bench/bare.config.ts', '--workers', '1'], {
         BENCH_LOGINS: String(perRound + 1),
         BENCH_LAB_ADMIN_URL: `http://127.0.0.1:${LAB_PORT}/__lab`,
         BENCH_LAB_APP_URL: description.urls.app,
@@ -250,21 +278,22 @@ async function measure(): Promise<Measurements> {
       if (bareRun.code !== 0 || bareRound.tests.length < 2) throw new Error(`the bare Playwright Test login failed (exit ${bareRun.code})`);
       bare.push(...warmJourneys(bareRound));
 
-      for (let i = 0; i < perRound; i += 1) minimal.push(await login(browser));
+      minimal.push(...(await logins(`${turn}: plain script`, perRound, () => login(browser))));
     }
     await login(browser, edgeWest);
-    for (let i = 0; i < JOURNEYS; i += 1) minimalEdgeWest.push(await login(browser, edgeWest));
+    minimalEdgeWest.push(...(await logins('plain script through edge-west', JOURNEYS, () => login(browser, edgeWest))));
     // Two at once, each in its own browser as two workers' are: what one journey costs when the
     // run's workers share the machine's cores.
     const second = await chromium.launch(launchOptions);
     const twoAtOnce = () => Promise.all([login(browser), login(second)]);
     await twoAtOnce();
-    for (let i = 0; i < Math.ceil(JOURNEYS / 2); i += 1) minimalConcurrent.push(...(await twoAtOnce()).map((times) => times.totalMs));
+    const pairs = await logins('plain script, two at once in two browsers', Math.ceil(JOURNEYS / 2), twoAtOnce);
+    minimalConcurrent.push(...pairs.flat().map((times) => times.totalMs));
     await second.close();
     await browser.close();
 
     const codes = new CodeReader({ email: admin, sms: admin });
-    for (let i = 0; i < JOURNEYS; i += 1) {
+    const protocolOnce = async () => {
       const account = generateAccount({ emailProvider: 'gmail', phone: 'none', plan: 'free', mfa: 'none' });
       await admin.createAccount(account);
       const started = performance.now();
@@ -276,15 +305,19 @@ async function measure(): Promise<Measurements> {
         code: () => codes.codeFor(account, 'email'),
       });
       if (!login.ok) throw new Error(`protocol login failed: ${login.message}`);
-      protocol.push(performance.now() - started);
-    }
+      return performance.now() - started;
+    };
+    protocol.push(...(await logins('protocol-only login', JOURNEYS, protocolOnce)));
 
+    progress.say('the pairwise tier on two workers, memory sampled');
     pairwiseRun = await runPlaywright(
+      'pairwise tier',
       ['tests/matrix.spec.ts', '--workers', '2', '--retries', '0'],
       { MATRIX: 'pairwise', AUTHMATRIX_PHASES: PAIRWISE_PHASES },
       true,
     );
     pairwise = readPhases(PAIRWISE_PHASES);
+    progress.say(`pairwise tier: ${pairwise.tests.length} cells in ${pairwiseRun.seconds.toFixed(1)} s (exit ${pairwiseRun.code})`);
     labRssMiB = treeRssMiB(lab.child.pid ?? 0);
   } finally {
     await lab.stop();
@@ -521,6 +554,7 @@ function write(measured: Measurements, computed: ReturnType<typeof compute>, mar
 
 async function main(): Promise<void> {
   const measured = await measure();
+  progress.say('measured; computing and writing bench/results.md');
   const computed = compute(measured);
   write(measured, computed, render(measured, computed));
 }

@@ -17,6 +17,7 @@ import { FAULT_CATALOG, isFaultId, type FaultId } from '../lab/faults.ts';
 import { FAULT_EXPECTATIONS } from './drill-expectations.ts';
 import { judge, notJudged, type DrillCell, type FaultVerdict } from './drill-verdict.ts';
 import { runSuite, startLabProcess } from './processes.ts';
+import { Progress, SuiteCounter } from './progress.ts';
 import { renderVerdict, type TriageVerdict } from '../matrix/triage.ts';
 import { runValues, triage, type RunSummary } from './triage-runner.ts';
 
@@ -58,22 +59,29 @@ const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
 
 const SUMMARY = path.join('reports', 'matrix-summary.json');
 
+const progress = new Progress('drill');
+
 // Fault runs run in risk order with an empty record of red cells: each fault is a regression the
 // matrix has never seen, and the time to its first red cell is what a nightly run would see.
 const RED_CELLS = path.join('reports', 'drill-red-cells.json');
 
 /** Runs the suite; the summary it leaves is this run's (an earlier one is removed first), or none. */
 async function runDrillSuite(
+  what: string,
   args: string[],
   faultsArmed: string,
   tier: string,
   extra: Record<string, string> = {},
 ): Promise<{ code: number | null; seconds: number }> {
   rmSync(SUMMARY, { force: true });
-  const run = await runSuite(
-    ['--workers', WORKERS, '--retries', '0', ...args],
-    childEnv({ LAB_FAULTS: faultsArmed, MATRIX: tier, ...extra }),
-    { output: 'inherit' },
+  const counter = new SuiteCounter();
+  const run = await progress.during(
+    what,
+    runSuite(['--workers', WORKERS, '--retries', '0', ...args], childEnv({ LAB_FAULTS: faultsArmed, MATRIX: tier, ...extra }), {
+      output: 'inherit',
+      onLine: (line) => counter.feed(line),
+    }),
+    () => counter.describe(),
   );
   return { code: run.status, seconds: Math.round(run.ms / 1000) };
 }
@@ -107,6 +115,7 @@ async function triageFault(fault: FaultId, summaryFile: string): Promise<DrillVe
     workers: Number(WORKERS),
     outputDir: path.join('reports', 'triage', fault),
     values: runValues([], true, {}),
+    progress,
   });
   const mine = verdicts.find((verdict) => verdict.signature.includes(`(${String(FAULT_EXPECTATIONS[fault].cause)})`)) ?? verdicts[0];
   const named =
@@ -169,22 +178,28 @@ function renderMarkdown(baseline: Baseline, verdicts: DrillVerdict[], seconds: n
 
 async function main(): Promise<void> {
   const started = Date.now();
+  progress.say(
+    `starting its lab on port ${LAB_PORT}; then the baseline (tier ${TIER}) and ${faults.length} fault run(s) (tier ${FAULT_TIER}${TRIAGE ? ', each triaged' : ''})`,
+  );
   const lab = await startLabProcess(childEnv({ LAB_QUIET: '1' }));
+  progress.say(`lab ready in ${Math.round(lab.readyMs)} ms`);
   const verdicts: DrillVerdict[] = [];
   let baseline: Baseline;
   try {
-    process.stderr.write(`drill: baseline, whole suite, tier ${TIER}\n`);
-    const run = await runDrillSuite([], '', TIER);
+    progress.say(`baseline: the whole suite, tier ${TIER}`);
+    const run = await runDrillSuite('baseline', [], '', TIER);
     const ran = readCells();
     const red = ran
       ? [...ran.cells, ...ran.others].filter((cell) => cell.status !== 'passed' && cell.status !== 'skipped').map((cell) => cell.title)
       : [noSummary(run.code)];
     baseline = { green: run.code === 0 && red.length === 0, cells: ran?.cells.length ?? 0, red, seconds: run.seconds };
-    process.stderr.write(`drill: baseline ${baseline.green ? 'green' : 'RED'} (${run.seconds} s)\n`);
-    for (const fault of faults) {
+    progress.say(`baseline ${baseline.green ? 'green' : 'RED'}: ${baseline.cells} cells (${run.seconds} s)`);
+    for (const [index, fault] of faults.entries()) {
       const expectation = FAULT_EXPECTATIONS[fault];
+      const name = `fault ${index + 1}/${faults.length} ${fault}`;
+      progress.say(`${name}: tier ${FAULT_TIER}, risk order`);
       rmSync(RED_CELLS, { force: true });
-      const faultRun = await runDrillSuite(['tests/matrix.spec.ts'], fault, FAULT_TIER, {
+      const faultRun = await runDrillSuite(name, ['tests/matrix.spec.ts'], fault, FAULT_TIER, {
         MATRIX_ORDER: 'risk',
         AUTHMATRIX_RED_CELLS: RED_CELLS,
       });
@@ -195,19 +210,19 @@ async function main(): Promise<void> {
         firstRedSeconds: ran?.firstRedMs === undefined ? undefined : ran.firstRedMs / 1000,
       };
       if (TRIAGE && ran) {
+        progress.say(`${name}: triage`);
         verdict.triage = await triageFault(fault, SUMMARY);
         if (verdict.triage && !verdict.triage.right) verdict.passed = false;
         if (verdict.triage)
-          process.stderr.write(
-            `drill: ${fault}: triage named ${verdict.triage.named} (expected ${verdict.triage.expected}; ${verdict.triage.seconds} s)\n`,
-          );
+          progress.say(`${name}: triage named ${verdict.triage.named} (expected ${verdict.triage.expected}; ${verdict.triage.seconds} s)`);
       }
       verdicts.push(verdict);
-      process.stderr.write(
-        `drill: ${fault}: ${verdict.passed ? 'ok' : 'FAILED'} — ${verdict.notJudged ? `${verdict.notJudged}; ` : ''}${verdict.red.length} red of ${verdict.expectedRed} expected, ${verdict.falsePositives.length} false positives, ${verdict.missed.length} missed, ${verdict.misnamed.length} misnamed (${faultRun.seconds} s${verdict.firstRedSeconds === undefined ? '' : `, first red after ${verdict.firstRedSeconds.toFixed(1)} s`})\n`,
+      progress.say(
+        `${name}: ${verdict.passed ? 'ok' : 'FAILED'} — ${verdict.notJudged ? `${verdict.notJudged}; ` : ''}${verdict.red.length} red of ${verdict.expectedRed} expected, ${verdict.falsePositives.length} false positives, ${verdict.missed.length} missed, ${verdict.misnamed.length} misnamed (${faultRun.seconds} s${verdict.firstRedSeconds === undefined ? '' : `, first red after ${verdict.firstRedSeconds.toFixed(1)} s`})`,
       );
     }
   } finally {
+    progress.say('stopping its lab');
     await lab.stop();
   }
   const seconds = Math.round((Date.now() - started) / 1000);

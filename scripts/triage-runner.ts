@@ -32,6 +32,7 @@ import { configuredVariable, type ListedCell } from '../settings/settings.ts';
 import { decideTimeoutScale, timeoutScaleEnv } from '../settings/timeouts.ts';
 import type { CellResult } from '../reporters/matrix-summary.ts';
 import { runSuite } from './processes.ts';
+import { Progress, SuiteCounter } from './progress.ts';
 
 /** A cell of the matrix summary (reports/matrix-summary.json), as triage reads it back. */
 export type SummaryCell = Pick<CellResult, 'title' | 'status' | 'axes' | 'classification' | 'label'> &
@@ -52,7 +53,8 @@ export interface TriageOptions {
   values: AxisValues;
   /** Re-runs per signature at most: 2 × axes + 2. */
   maxReruns?: number;
-  log?: (line: string) => void;
+  /** Where triage says what it is doing: a line per round and per re-run done, and while a round runs. */
+  progress?: Progress;
 }
 
 const MAX_RERUNS = 2 * AXIS_NAMES.length + 2;
@@ -96,7 +98,8 @@ export type RoundRunner = (planned: readonly Planned[], round: string) => Promis
  * Runs `planned` cells in one Playwright run, writing under `<outputDir>/<round>/`. The timeout
  * scale is measured once, for every round (TIMEOUT_SCALE, when set, wins as in any run).
  */
-function playwrightRounds(options: TriageOptions): RoundRunner {
+function playwrightRounds(options: TriageOptions & { progress: Progress }): RoundRunner {
+  const { progress } = options;
   const timeouts = timeoutScaleEnv(decideTimeoutScale(undefined, { ...process.env, ...options.env }));
   const tokenRequestTimeout =
     options.env.TOKEN_REQUEST_TIMEOUT ?? configuredVariable('TOKEN_REQUEST_TIMEOUT') ?? String(RERUN_TOKEN_REQUEST_TIMEOUT_MS);
@@ -106,13 +109,28 @@ function playwrightRounds(options: TriageOptions): RoundRunner {
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'cells.json');
     writeFileSync(file, JSON.stringify(planned));
-    await runSuite(['tests/matrix.spec.ts', '--workers', String(options.workers), '--retries', '0'], {
-      ...options.env,
-      MATRIX_CELLS: file,
-      AUTHMATRIX_OUTPUT: dir,
-      TOKEN_REQUEST_TIMEOUT: tokenRequestTimeout,
-      ...timeouts,
-    });
+    const counter = new SuiteCounter();
+    await progress.during(
+      `triage ${round.replace('-', ' ')}`,
+      runSuite(
+        ['tests/matrix.spec.ts', '--workers', String(options.workers), '--retries', '0'],
+        {
+          ...options.env,
+          MATRIX_CELLS: file,
+          AUTHMATRIX_OUTPUT: dir,
+          TOKEN_REQUEST_TIMEOUT: tokenRequestTimeout,
+          ...timeouts,
+        },
+        {
+          onLine: (line) => {
+            const before = counter.done;
+            counter.feed(line);
+            if (counter.done > before) progress.say(`triage ${round.replace('-', ' ')}: re-run ${counter.done}/${planned.length} done`);
+          },
+        },
+      ),
+      () => counter.describe(),
+    );
     const outcomes = new Map<string, RerunOutcome>();
     let summary: RunSummary;
     try {
@@ -319,10 +337,11 @@ class SignatureTriage {
 /** Triage of every signature in `summary`: rounds of re-runs, each signature's in the same round. */
 export async function triage(summary: RunSummary, options: TriageOptions & { runRound?: RoundRunner }): Promise<TriageVerdict[]> {
   const started = Date.now();
-  const log = options.log ?? (() => undefined);
+  const progress = options.progress ?? new Progress('triage', { write: () => undefined });
+  const log = (line: string) => progress.say(line);
   const groups = [...signatures(summary)];
   if (groups.length === 0) return [];
-  const runRound = options.runRound ?? playwrightRounds(options);
+  const runRound = options.runRound ?? playwrightRounds({ ...options, progress });
   const maxReruns = options.maxReruns ?? MAX_RERUNS;
   const triages = groups.map(
     ([signature, cells], index) =>
@@ -333,7 +352,7 @@ export async function triage(summary: RunSummary, options: TriageOptions & { run
     summary.cells.flatMap((cell) => (cell.axes && cell.durationMs ? [{ cell: cell.axes, durationMs: cell.durationMs }] : [])),
   );
   const run = async (round: number, planned: Planned[]) => {
-    log(`triage: round ${round}: ${planned.length} re-runs`);
+    log(`triage round ${round}: ${planned.length} re-run(s) over ${groups.length} signature(s)`);
     // Longest first, so that no worker is left finishing a long one while the other idles: by the
     // run's times for the cell's path and cookies, then the ones expected red (a failing journey
     // takes longest: a held exchange waits out its timeout).
@@ -343,7 +362,7 @@ export async function triage(summary: RunSummary, options: TriageOptions & { run
     );
     return planned.length ? runRound(longestFirst, `round-${round}`) : new Map<string, RerunOutcome>();
   };
-  log(`triage: ${groups.length} signature(s)`);
+  log(`triage: ${groups.length} signature(s): ${groups.map(([signature]) => signature).join(', ')}`);
   const first = await run(
     1,
     triages.flatMap((one) => one.round1()),

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ALLURE_CATEGORY_LABEL, ALLURE_CAUSE_LABEL, classificationLabel, type Category } from '../evidence/verdict.ts';
 import { renderVerdict, type TriageVerdict } from '../matrix/triage.ts';
 import { loadSettings, matrixScope } from '../settings/settings.ts';
+import { Progress } from './progress.ts';
 import { runValues, signatures, triage, type RunSummary } from './triage-runner.ts';
 
 const TRIAGE_MARKER = '<!-- authmatrix triage -->';
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     workers,
     outputDir: path.join('reports', 'triage'),
     values: runValues(scope.networkPaths, scope.labEntryPoints, scope.fixedAxes),
-    log: (line) => process.stderr.write(`${line}\n`),
+    progress: new Progress('triage'),
   });
   const lines = verdicts.map(renderVerdict);
   mkdirSync('reports', { recursive: true });

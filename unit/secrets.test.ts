@@ -71,12 +71,22 @@ test('canary secrets appear in no report, result, trace, screenshot text, log or
   assert.deepEqual(findings, [], `secrets leaked:\n${findings.join('\n')}`);
 });
 
-test('a run asked for traces stops before any test, saying why', async () => {
-  const { status, output } = await runSuite(['tests/platform-presentation.spec.ts', '--grep', '@windows-chrome', '--trace', 'on'], {
+test('traces run against the lab, whose accounts are thrown away; against a real target they stop the run before any test, naming ALLOW_TRACES', async () => {
+  const lab = await runSuite(['tests/platform-presentation.spec.ts', '--grep', '@windows-chrome', '--trace', 'retain-on-failure'], {
     LAB_PORT: '4772',
     CI: '1',
   });
-  assert.notEqual(status, 0);
-  assert.match(output, /traces are refused: a Playwright trace \(--trace on\) records what is typed/);
-  assert.doesNotMatch(output, /\d+ passed/);
+  assert.equal(lab.status, 0, lab.output);
+  assert.match(lab.output, /traces: retain-on-failure/);
+  const away = await runSuite(['tests/platform-presentation.spec.ts', '--trace', 'on'], {
+    TARGET: 'oidc-dev',
+    BASE_URL: 'http://127.0.0.1:4773',
+    ISSUER_URL: 'http://127.0.0.1:4774',
+    ACCOUNTS_FILE: 'examples/accounts.json',
+    CI: '1',
+  });
+  assert.notEqual(away.status, 0);
+  assert.match(away.output, /traces are refused: a Playwright trace \(--trace on\) records what is typed/);
+  assert.match(away.output, /set ALLOW_TRACES=1/);
+  assert.doesNotMatch(away.output, /\d+ passed/);
 });
