@@ -21,6 +21,8 @@ export const categoryRules = [
     matchers: { statuses: failed, labels: { [CATEGORY_LABEL]: new RegExp(`^${escape(category)}$`) } },
     ...(spec.byCause ? { groupBy: [{ label: CAUSE_LABEL }] } : {}),
     groupByMessage: false,
+    // Open on the causes: what broke and for whom, without a click.
+    expand: true,
   })),
   { name: 'intermittent regression (passed on retry)', matchers: { flaky: true }, groupByMessage: false },
 ];

@@ -270,13 +270,15 @@ function htmlGrid(map: HeatMap, title: string, corner: string): string {
 export const TRIAGE_MARKER = '<!-- authmatrix triage -->';
 
 /**
- * The heat map page fits any frame (the Allure report shows it in an attachment frame of the
- * page's width less its sidebar): headers wrap, and a grid still too wide scrolls inside itself.
+ * The heat map page fits any frame (the Allure report shows it in an attachment frame of its
+ * content column's width, 150 px high until expanded): headers wrap, a grid still too wide scrolls
+ * inside itself, and what a reader acts on — the headline, triage's answers, the red cells —
+ * comes before the grids.
  */
 export function renderHtml(summary: MatrixSummary): string {
   const failed = summary.cells.filter((cell) => cell.status === 'failed' || cell.status === 'intermittent');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>authmatrix heat map</title><style>
-html,body{max-width:100%;overflow-x:hidden}body{font-family:system-ui,sans-serif;margin:1rem;color:#1b1b1f;overflow-wrap:anywhere}
+html,body{max-width:100%;overflow-x:hidden}h1{font-size:1.2rem;margin:0 0 .4rem}h2{font-size:1rem}body{font-family:system-ui,sans-serif;margin:.8rem 1rem;color:#1b1b1f;overflow-wrap:anywhere}
 .grid{max-width:100%;overflow-x:auto;margin-bottom:1.5rem}table{border-collapse:collapse}
 th,td{border:1px solid #ddd;padding:.3rem .4rem;font-size:.85rem;text-align:center}th{background:#f4f4f6;font-weight:600}
 thead th,tr:first-child th{min-width:3.5rem;max-width:9rem}th[scope=row]{text-align:left;white-space:nowrap}
@@ -284,11 +286,11 @@ td{color:#fff;font-weight:bold;min-width:1.6rem}td.none{color:#999;background:#f
 .triage{border-left:4px solid #1565c0;background:#e8f0fb;padding:.5rem 1rem;margin:1rem 0}</style></head><body>
 <h1>authmatrix: sign-in matrix</h1><p><strong>${escape(headline(summary))}</strong></p>
 ${TRIAGE_MARKER}${TRIAGE_MARKER}
+${failed.length ? `<h2>Red cells</h2><ul>${failed.map((cell) => `<li><strong>${escape(cell.title)}</strong>: ${escape(label(cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification))} — ${escape((cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification)?.summary ?? '')}</li>`).join('')}</ul>` : ''}
 ${htmlGrid(summary.heatmap, 'Profiles × account types', 'profile \\ account')}
 ${Object.entries(summary.conditions)
   .map(([axis, map]) => htmlGrid(map, `Profiles × ${axis}`, `profile \\ ${axis}`))
   .join('\n')}
-${failed.length ? `<h2>Red cells</h2><ul>${failed.map((cell) => `<li><strong>${escape(cell.title)}</strong>: ${escape(label(cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification))} — ${escape((cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification)?.summary ?? '')}</li>`).join('')}</ul>` : ''}
 </body></html>`;
 }
 
