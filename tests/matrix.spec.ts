@@ -54,17 +54,20 @@ test.describe('sign-in matrix', () => {
               annotation: [cellAnnotation(cell), ...(label === undefined ? [] : [listedAnnotation(label)])],
             },
             async ({ account, signIn, engineLabel, clientProfile }) => {
+              const axisLabels: Record<string, string> = {
+                ...Object.fromEntries(AXIS_NAMES.map((axis) => [axis, cell[axis]])),
+                engine: engineLabel,
+                client: clientProfile.kind,
+              };
               await describeInAllure({
                 epic: 'Sign-in',
                 feature: `Matrix: ${settings.matrix} tier`,
                 story: `${cell.profile} · ${accountTypeLabel(cell)}`,
                 severity: 'critical',
-                // Every axis a label of its own, so the report filters and groups by any of them.
-                labels: {
-                  ...Object.fromEntries(AXIS_NAMES.map((axis) => [axis, cell[axis]])),
-                  engine: engineLabel,
-                  client: clientProfile.kind,
-                },
+                // Every axis a label of its own, so the report can group by any of them.
+                labels: axisLabels,
+                // The same as tags, `emailProvider=outlook`: the report's filter bar filters by tag.
+                tags: Object.entries(axisLabels).map(([axis, value]) => `${axis}=${value}`),
                 // The account type as one parameter keeps the cell's parameters within what the report shows at once.
                 parameters: {
                   profile: cell.profile,
