@@ -19,6 +19,7 @@ import { resolveTimeoutScale, scaled } from './settings/timeouts.ts';
 import type { TestFixtures, WorkerFixtures } from './fixtures/test.ts';
 import { ENGINE_NAMES, PROFILES, type Engine } from './matrix/profiles.ts';
 import { RUN_METADATA_KEY, type RunDescription } from './reporters/matrix-reporter.ts';
+import { allureListeners } from './reporters/allure-results.ts';
 import { LAB_COMMAND, labPortsPreflight } from './scripts/processes.ts';
 
 const settings = loadSettingsOrExit();
@@ -163,7 +164,8 @@ export default defineConfig<TestFixtures, WorkerFixtures>({
     // Playwright's own report beside Allure's: `npx playwright show-report` opens it after a run.
     ['html', { open: 'never', outputFolder: output.playwrightReport }],
     ['./reporters/matrix-reporter.ts', { outputDir: output.reports, allureResultsDir: output.allureResults }],
-    ['allure-playwright', { resultsDir: output.allureResults, detail: false, suiteTitle: true }],
+    // The listener puts a failure's evidence first and keeps the suite's data annotations out of its steps.
+    ['allure-playwright', { resultsDir: output.allureResults, detail: false, suiteTitle: true, listeners: allureListeners }],
     // AUTHMATRIX_PHASES=<file>: where the run's time goes, phase by phase (npm run bench reads it).
     ...(process.env.AUTHMATRIX_PHASES ? [['./reporters/phase-reporter.ts', { outputFile: process.env.AUTHMATRIX_PHASES }] as const] : []),
     // Sharded CI runs add a blob report per shard for `playwright merge-reports`.

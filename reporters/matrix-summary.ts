@@ -244,12 +244,15 @@ export function renderMarkdown(summary: MatrixSummary): string {
 const escape = (text: string) => text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
 const COLOUR: Record<CellStatus, string> = { passed: '#2e7d32', failed: '#c62828', intermittent: '#ef6c00', skipped: '#9e9e9e' };
 
+/** Long column names (account types, `outlook/bound/free/totp`) may break after a slash, so a narrow page reflows. */
+const breakable = (text: string) => escape(text).replace(/\//g, '/<wbr>');
+
 function htmlGrid(map: HeatMap, title: string, corner: string): string {
-  const head = `<tr><th>${escape(corner)}</th>${map.columns.map((column) => `<th>${escape(column)}</th>`).join('')}</tr>`;
+  const head = `<tr><th>${escape(corner)}</th>${map.columns.map((column) => `<th scope="col">${breakable(column)}</th>`).join('')}</tr>`;
   const rows = map.rows
     .map(
       (row, r) =>
-        `<tr><th>${escape(row)}</th>${map.columns
+        `<tr><th scope="row">${escape(row)}</th>${map.columns
           .map((column, c) => {
             const status = map.grid[r]?.[c];
             return status
@@ -259,20 +262,44 @@ function htmlGrid(map: HeatMap, title: string, corner: string): string {
           .join('')}</tr>`,
     )
     .join('');
-  return `<h2>${escape(title)}</h2><table>${head}${rows}</table>`;
+  // A grid wider than the frame scrolls inside its own box; the page never does.
+  return `<h2>${escape(title)}</h2><div class="grid"><table>${head}${rows}</table></div>`;
 }
 
+/** Where triage's answers go on the heat map page: between two of these. */
+export const TRIAGE_MARKER = '<!-- authmatrix triage -->';
+
+/**
+ * The heat map page fits any frame (the Allure report shows it in an attachment frame of its
+ * content column's width, 150 px high until expanded): headers wrap, a grid still too wide scrolls
+ * inside itself, and what a reader acts on — the headline, triage's answers, the red cells —
+ * comes before the grids.
+ */
 export function renderHtml(summary: MatrixSummary): string {
   const failed = summary.cells.filter((cell) => cell.status === 'failed' || cell.status === 'intermittent');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>authmatrix heat map</title><style>
-body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1b1b1f}table{border-collapse:collapse;margin-bottom:1.5rem}
-th,td{border:1px solid #ddd;padding:.3rem .5rem;font-size:.85rem;text-align:center}th{background:#f4f4f6}
-td{color:#fff;font-weight:bold}td.none{color:#999;background:#fafafa}li{margin:.3rem 0}</style></head><body>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>authmatrix heat map</title><style>
+html,body{max-width:100%;overflow-x:hidden}h1{font-size:1.2rem;margin:0 0 .4rem}h2{font-size:1rem}body{font-family:system-ui,sans-serif;margin:.8rem 1rem;color:#1b1b1f;overflow-wrap:anywhere}
+.grid{max-width:100%;overflow-x:auto;margin-bottom:1.5rem}table{border-collapse:collapse}
+th,td{border:1px solid #ddd;padding:.3rem .4rem;font-size:.85rem;text-align:center}th{background:#f4f4f6;font-weight:600}
+thead th,tr:first-child th{min-width:3.5rem;max-width:9rem}th[scope=row]{text-align:left;white-space:nowrap}
+td{color:#fff;font-weight:bold;min-width:1.6rem}td.none{color:#999;background:#fafafa}li{margin:.3rem 0}
+.triage{border-left:4px solid #1565c0;background:#e8f0fb;padding:.5rem 1rem;margin:1rem 0}</style></head><body>
 <h1>authmatrix: sign-in matrix</h1><p><strong>${escape(headline(summary))}</strong></p>
+${TRIAGE_MARKER}${TRIAGE_MARKER}
+${failed.length ? `<h2>Red cells</h2><ul>${failed.map((cell) => `<li><strong>${escape(cell.title)}</strong>: ${escape(label(cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification))} — ${escape((cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification)?.summary ?? '')}</li>`).join('')}</ul>` : ''}
 ${htmlGrid(summary.heatmap, 'Profiles × account types', 'profile \\ account')}
 ${Object.entries(summary.conditions)
   .map(([axis, map]) => htmlGrid(map, `Profiles × ${axis}`, `profile \\ ${axis}`))
   .join('\n')}
-${failed.length ? `<h2>Red cells</h2><ul>${failed.map((cell) => `<li><strong>${escape(cell.title)}</strong>: ${escape(label(cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification))} — ${escape((cell.status === 'intermittent' ? cell.earlierFailures?.[0] : cell.classification)?.summary ?? '')}</li>`).join('')}</ul>` : ''}
 </body></html>`;
+}
+
+/** The heat map page with triage's lines (one per signature) at its top, replacing an earlier triage's. */
+export function withTriage(html: string, lines: readonly string[]): string {
+  const block = `${TRIAGE_MARKER}<section class="triage"><h2>Triage: what each regression needs</h2><ul>${lines
+    .map((line) => `<li>${escape(line)}</li>`)
+    .join('')}</ul></section>${TRIAGE_MARKER}`;
+  const [before, , after] = html.split(TRIAGE_MARKER);
+  if (after !== undefined) return `${before}${block}${after}`;
+  return html.replace(/<body>/, `<body>${block}`);
 }

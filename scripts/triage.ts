@@ -2,14 +2,16 @@
  * `npm run triage [-- <summary.json>]`: says which conditions each regression of the last run
  * needs (scripts/triage-runner.ts). Reads reports/matrix-summary.json, re-runs cells against the
  * same target with the same faults, and writes reports/triage.{json,md}, the lines at the top of
- * reports/matrix-summary.md, a "Triage" result in allure-results/ (shown in the Allure report)
- * and the line on each red cell's Allure description, and prints one line per signature.
+ * reports/matrix-summary.md and of the heat map (reports/matrix-heatmap.html, the Allure report's
+ * global attachment), and the line on each red cell's Allure description, and prints one line per
+ * signature. It adds no result to allure-results/: triage is no test of the target, and a result
+ * of its own would stretch the run's duration and count in its totals.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ALLURE_CATEGORY_LABEL, ALLURE_CAUSE_LABEL, classificationLabel, type Category } from '../evidence/verdict.ts';
 import { renderVerdict, type TriageVerdict } from '../matrix/triage.ts';
+import { withTriage } from '../reporters/matrix-summary.ts';
 import { loadSettings, matrixScope } from '../settings/settings.ts';
 import { Progress } from './progress.ts';
 import { runValues, signatures, triage, type RunSummary } from './triage-runner.ts';
@@ -27,34 +29,10 @@ function prependToSummary(file: string, lines: string[]): void {
   writeFileSync(file, `${block}\n${rest}`);
 }
 
-/** A result in allure-results that shows the triage in the report, beside the cells. */
-function writeAllureResult(dir: string, lines: string[], verdicts: TriageVerdict[]): void {
-  if (!existsSync(dir)) return;
-  const uuid = randomUUID();
-  const now = Date.now();
-  writeFileSync(
-    path.join(dir, `${uuid}-result.json`),
-    JSON.stringify({
-      uuid,
-      historyId: 'authmatrix-triage',
-      name: 'Triage: which conditions each regression needs',
-      fullName: 'authmatrix triage',
-      status: verdicts.every((verdict) => verdict.outcome === 'settled') ? 'passed' : 'broken',
-      stage: 'finished',
-      description: lines.map((line) => `- ${line}`).join('\n'),
-      labels: [
-        { name: 'epic', value: 'Sign-in' },
-        { name: 'feature', value: 'Triage' },
-        { name: 'suite', value: 'triage' },
-      ],
-      steps: [],
-      attachments: [],
-      parameters: [],
-      links: [],
-      start: now,
-      stop: now,
-    }),
-  );
+/** Puts the triage at the top of the heat map page, the report's global attachment (replacing an earlier triage). */
+function addToHeatmap(file: string, lines: string[]): void {
+  if (!existsSync(file)) return;
+  writeFileSync(file, withTriage(readFileSync(file, 'utf8'), lines));
 }
 
 const TRIAGE_HEADING = '**Triage:**';
@@ -118,7 +96,7 @@ async function main(): Promise<void> {
   writeFileSync(path.join('reports', 'triage.json'), `${JSON.stringify({ source: file, verdicts }, null, 2)}\n`);
   writeFileSync(path.join('reports', 'triage.md'), `# authmatrix triage\n\n${lines.map((line) => `- ${line}`).join('\n')}\n`);
   prependToSummary(path.join(path.dirname(file), 'matrix-summary.md'), lines);
-  writeAllureResult('allure-results', lines, verdicts);
+  addToHeatmap(path.join(path.dirname(file), 'matrix-heatmap.html'), lines);
   describeRedCells('allure-results', verdicts);
   process.stdout.write(`authmatrix triage:\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
 }

@@ -53,16 +53,29 @@ test.describe('sign-in matrix', () => {
               tag: [`@${cell.profile}`, `@${settings.matrix}`],
               annotation: [cellAnnotation(cell), ...(label === undefined ? [] : [listedAnnotation(label)])],
             },
-            async ({ account, signIn, engineLabel }) => {
+            async ({ account, signIn, engineLabel, clientProfile }) => {
+              const axisLabels: Record<string, string> = {
+                ...Object.fromEntries(AXIS_NAMES.map((axis) => [axis, cell[axis]])),
+                engine: engineLabel,
+                client: clientProfile.kind,
+              };
               await describeInAllure({
                 epic: 'Sign-in',
                 feature: `Matrix: ${settings.matrix} tier`,
                 story: `${cell.profile} · ${accountTypeLabel(cell)}`,
                 severity: 'critical',
+                // Every axis a label of its own, so the report can group by any of them.
+                labels: axisLabels,
+                // The same as tags, `emailProvider=outlook`: the report's filter bar filters by tag.
+                tags: Object.entries(axisLabels).map(([axis, value]) => `${axis}=${value}`),
+                // The account type as one parameter keeps the cell's parameters within what the report shows at once.
                 parameters: {
                   profile: cell.profile,
                   engine: engineLabel,
-                  ...Object.fromEntries(AXIS_NAMES.slice(1).map((axis) => [axis, cell[axis]])),
+                  account: accountTypeLabel(cell),
+                  cookies: cell.cookies,
+                  clock: cell.clock,
+                  network: cell.network,
                 },
               });
 
