@@ -189,11 +189,13 @@ test('the smoke tier passes against oidc-provider’s own login pages with only 
     assert.deepEqual(
       Object.fromEntries(
         seed.parameters
-          .filter((parameter) => ['profile', 'mfa', 'network'].includes(parameter.name))
+          .filter((parameter) => ['profile', 'account', 'network'].includes(parameter.name))
           .map((parameter) => [parameter.name, parameter.value]),
       ),
-      { profile: 'windows-chrome', mfa: 'none', network: 'direct' },
+      { profile: 'windows-chrome', account: 'outlook/none/plus/none', network: 'direct' },
     );
+    // Every axis is a label of its own, for the report to filter and group by.
+    assert.ok(seed.labels.some((label) => label.name === 'mfa' && label.value === 'none'));
     const summary = readFileSync('reports/matrix-summary.md', 'utf8');
     assert.match(
       summary,
