@@ -6,40 +6,27 @@
  * skipped with the command that installs them; in CI (`.ci/run` installs them) they must run.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, test } from 'node:test';
-import { chromium, expect } from '@playwright/test';
-import { TOTP } from 'otpauth';
-import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
-import { djangoIdpUnavailable, startDjangoIdp, type DjangoFault, type DjangoIdp } from '../examples/django-idp/server.ts';
+import { test } from 'node:test';
+import { expect } from '@playwright/test';
+import { djangoIdpUnavailable, startDjangoIdp } from '../examples/django-idp/server.ts';
 import { runSuite } from '../scripts/processes.ts';
 import { scanRun } from './artifact-scan.ts';
+import {
+  accountWithAuthenticator,
+  codesSince,
+  exampleRunner,
+  exampleSettings,
+  fromTheApp,
+  passwords,
+  totpSecrets,
+} from './example-harness.ts';
 import { assertOnlyOutlookRed, cellsThatRan } from './matrix-summary-file.ts';
 
 const PORT = 4920;
-const ACCOUNTS_FILE = 'examples/accounts.json';
-const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { login: string; password: string; totpSecret: string | null }[];
 const unavailable = djangoIdpUnavailable();
 const skip = unavailable !== undefined && !process.env.CI ? unavailable : false;
-
-const settings = {
-  TARGET: 'django-idp',
-  BASE_URL: `http://localhost:${PORT + 1}`,
-  ISSUER_URL: `http://127.0.0.1:${PORT}/o`,
-  ACCOUNTS_FILE,
-  MATRIX: 'smoke',
-  CI: '1',
-};
-
-let running: DjangoIdp | undefined;
-async function idp(faults: DjangoFault[] = []): Promise<DjangoIdp> {
-  await running?.close();
-  running = await startDjangoIdp(PORT, faults);
-  return running;
-}
-after(async () => {
-  await running?.close();
-});
+const settings = exampleSettings('django-idp', PORT, '/o');
+const idp = exampleRunner(startDjangoIdp, PORT);
 
 test(
   'the smoke tier passes through Django, django-otp and django-oauth-toolkit: an account with TOTP and one without in one run',
@@ -52,16 +39,7 @@ test(
     assert.match(result.output, /All 3 cells of the smoke tier that ran passed; 2 of 5 were skipped\./);
     const ran = cellsThatRan();
     assert.ok(ran.some((cell) => cell.axes?.mfa === 'totp') && ran.some((cell) => cell.axes?.mfa === 'none'));
-    const codes = accounts.flatMap((account) => {
-      if (!account.totpSecret) return [];
-      const totp = new TOTP({ secret: account.totpSecret, period: 30, digits: 6 });
-      return [-1, 0, 1, 2, 3].map((step) => totp.generate({ timestamp: started + step * 30_000 }));
-    });
-    const secrets = [
-      ...accounts.map((account) => account.password),
-      ...accounts.flatMap((account) => (account.totpSecret ? [account.totpSecret] : [])),
-    ];
-    assert.deepEqual(scanRun([result.output], secrets, codes).findings, []);
+    assert.deepEqual(scanRun([result.output], [...passwords, ...totpSecrets], codesSince(started)).findings, []);
   },
 );
 
@@ -88,13 +66,7 @@ test('npm run doctor walks the journey screen by screen and says which profile e
   assert.match(result.output, /screen 2: http:\/\/127\.0\.0\.1:4920\/accounts\/otp\/\n {2}recognised as: second-factor/);
   assert.match(result.output, /the page shows — headings: "Authorize Example SPA\?"; fields: none; buttons: "Cancel", "Authorize"/);
   assert.match(result.output, /signed in as grace\.hopper@gmail\.com, plan Free/);
-  assert.deepEqual(
-    scanRun(
-      [result.output],
-      accounts.map((account) => account.password),
-    ).findings,
-    [],
-  );
+  assert.deepEqual(scanRun([result.output], passwords).findings, []);
 });
 
 test(
@@ -102,25 +74,18 @@ test(
   { skip },
   async () => {
     const { appUrl } = await idp();
-    const account = accounts.find((candidate) => candidate.totpSecret !== null);
-    assert.ok(account?.totpSecret);
-    const browser = await chromium.launch(launchOptionsFor(resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE })));
-    try {
-      const page = await browser.newPage();
-      await page.goto(appUrl);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+    const account = accountWithAuthenticator();
+    await fromTheApp(appUrl, async (page) => {
       await page.getByLabel('Username').fill(account.login);
       await page.getByLabel('Password').fill(account.password);
       await page.getByRole('button', { name: 'Log in' }).click();
       await expect(page.getByRole('heading', { name: 'Two-factor authentication' })).toBeVisible();
       await expect(page.getByRole('alert')).toHaveText('Authentication success');
-      await page.getByLabel('Authentication code').fill(new TOTP({ secret: account.totpSecret, period: 30, digits: 6 }).generate());
+      await page.getByLabel('Authentication code').fill(account.code());
       await page.getByRole('button', { name: 'Verify' }).click();
       await expect(page.getByRole('heading', { name: 'Authorize Example SPA?' })).toBeVisible();
       await expect(page.getByRole('alert')).toHaveText('Code verified. Authentication success');
-    } finally {
-      await browser.close();
-    }
+    });
   },
 );
 

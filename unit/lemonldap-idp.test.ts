@@ -7,41 +7,28 @@
  * them; in CI (`.ci/run` installs them) they must run.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, test } from 'node:test';
-import { chromium, expect } from '@playwright/test';
-import { TOTP } from 'otpauth';
-import { launchOptionsFor, resolveBrowser } from '../browsers/browser.ts';
-import { lemonldapIdpUnavailable, startLemonldapIdp, type LemonldapFault, type LemonldapIdp } from '../examples/lemonldap-idp/server.ts';
+import { test } from 'node:test';
+import { expect } from '@playwright/test';
+import { lemonldapIdpUnavailable, startLemonldapIdp } from '../examples/lemonldap-idp/server.ts';
 import { runSuite } from '../scripts/processes.ts';
 import { scanRun } from './artifact-scan.ts';
 import type { CellResult } from '../reporters/matrix-summary.ts';
+import {
+  accountWithAuthenticator,
+  codesSince,
+  exampleRunner,
+  exampleSettings,
+  fromTheApp,
+  passwords,
+  totpSecrets,
+} from './example-harness.ts';
 import { cellsThatRan } from './matrix-summary-file.ts';
 
 const PORT = 4930;
-const ACCOUNTS_FILE = 'examples/accounts.json';
-const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { login: string; password: string; totpSecret: string | null }[];
 const unavailable = lemonldapIdpUnavailable();
 const skip = unavailable !== undefined && !process.env.CI ? unavailable : false;
-
-const settings = {
-  TARGET: 'lemonldap-idp',
-  BASE_URL: `http://localhost:${PORT + 1}`,
-  ISSUER_URL: `http://127.0.0.1:${PORT}`,
-  ACCOUNTS_FILE,
-  MATRIX: 'smoke',
-  CI: '1',
-};
-
-let running: LemonldapIdp | undefined;
-async function idp(faults: LemonldapFault[] = []): Promise<LemonldapIdp> {
-  await running?.close();
-  running = await startLemonldapIdp(PORT, faults);
-  return running;
-}
-after(async () => {
-  await running?.close();
-});
+const settings = exampleSettings('lemonldap-idp', PORT);
+const idp = exampleRunner(startLemonldapIdp, PORT);
 
 /**
  * LemonLDAP::NG 2.16 answers a sign-in started again after one abandoned at its login form with
@@ -69,16 +56,7 @@ test(
     const stale = ran.find((cell) => cell.axes?.cookies === 'stale-login');
     assert.ok(stale);
     assertStaleLoginCellRed(stale);
-    const codes = accounts.flatMap((account) => {
-      if (!account.totpSecret) return [];
-      const totp = new TOTP({ secret: account.totpSecret, period: 30, digits: 6 });
-      return [-1, 0, 1, 2, 3].map((step) => totp.generate({ timestamp: started + step * 30_000 }));
-    });
-    const secrets = [
-      ...accounts.map((account) => account.password),
-      ...accounts.flatMap((account) => (account.totpSecret ? [account.totpSecret] : [])),
-    ];
-    assert.deepEqual(scanRun([result.output], secrets, codes).findings, []);
+    assert.deepEqual(scanRun([result.output], [...passwords, ...totpSecrets], codesSince(started)).findings, []);
   },
 );
 
@@ -109,25 +87,18 @@ test(
   { skip },
   async () => {
     const { appUrl } = await idp();
-    const account = accounts.find((candidate) => candidate.totpSecret !== null);
-    assert.ok(account?.totpSecret);
-    const browser = await chromium.launch(launchOptionsFor(resolveBrowser({ browserExecutable: process.env.BROWSER_EXECUTABLE })));
-    try {
-      const page = await browser.newPage();
-      await page.goto(appUrl);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+    const account = accountWithAuthenticator();
+    await fromTheApp(appUrl, async (page) => {
       await page.getByPlaceholder('Login').fill(account.login);
       await page.getByPlaceholder('Password').fill(account.password);
       await page.getByRole('button', { name: 'Connect' }).click();
       await expect(page.getByPlaceholder('Code')).toBeVisible();
       await expect(page.getByRole('alert')).toHaveText('Authentication success');
-      await page.getByPlaceholder('Code').fill(new TOTP({ secret: account.totpSecret, period: 30, digits: 6 }).generate());
+      await page.getByPlaceholder('Code').fill(account.code());
       await page.getByRole('button', { name: 'Connect' }).click();
       await expect(page.getByRole('heading', { name: /^The application .+ would like to:$/ })).toBeVisible();
       await expect(page.getByRole('alert')).toHaveText('Code verified. Authentication success');
-    } finally {
-      await browser.close();
-    }
+    });
   },
 );
 

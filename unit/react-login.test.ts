@@ -10,48 +10,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
-import { TOTP } from 'otpauth';
-import { startReactIdp, type ReactIdp } from '../examples/react-idp/server.ts';
+import { test } from 'node:test';
+import { startReactIdp } from '../examples/react-idp/server.ts';
 import { runPlaywright, runSuite } from '../scripts/processes.ts';
 import { scanRun } from './artifact-scan.ts';
+import { codesSince, exampleRunner, exampleSettings, passwords, totpSecrets } from './example-harness.ts';
 import { assertOnlyOutlookRed, cellsThatRan } from './matrix-summary-file.ts';
 
 const PORT = 4890;
-const ACCOUNTS_FILE = 'examples/accounts.json';
-const accounts = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8')) as { password: string; totpSecret: string | null }[];
-const passwords = accounts.map((account) => account.password);
-const totpSecrets = accounts.map((account) => account.totpSecret).filter((secret): secret is string => secret !== null);
-
-const settings = (extra: Record<string, string> = {}) => ({
-  TARGET: 'react-idp',
-  BASE_URL: `http://localhost:${PORT + 1}`,
-  ISSUER_URL: `http://127.0.0.1:${PORT}`,
-  ACCOUNTS_FILE,
-  MATRIX: 'smoke',
-  CI: '1',
-  ...extra,
-});
-
-/** Every TOTP code of the example's accounts from `since` until now, and a period either side. */
-function codesSince(since: number): string[] {
-  const codes: string[] = [];
-  for (const secret of totpSecrets) {
-    const totp = new TOTP({ secret, period: 30, digits: 6 });
-    for (let at = since - 30_000; at <= Date.now() + 30_000; at += 30_000) codes.push(totp.generate({ timestamp: at }));
-  }
-  return codes;
-}
-
-let running: ReactIdp | undefined;
-async function idp(faults: Parameters<typeof startReactIdp>[1] = []): Promise<ReactIdp> {
-  await running?.close();
-  running = await startReactIdp(PORT, faults);
-  return running;
-}
-after(async () => {
-  await running?.close();
-});
+const settings = (extra: Record<string, string> = {}) => ({ ...exampleSettings('react-idp', PORT), ...extra });
+const idp = exampleRunner(startReactIdp, PORT);
 
 function stepTitles(): string[] {
   const titles: string[] = [];
