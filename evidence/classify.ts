@@ -136,6 +136,9 @@ function exchangeFacts(exchange: ExchangeEvidence | undefined): string {
   return `the token endpoint answered ${quotedAnswer(exchange)}${hints.length ? ` (${hints.join(', ')})` : ''}`;
 }
 
+const CLIENT_AUTH =
+  "the token endpoint did not accept the client's credentials: a client secret expired or rotated, or a client the provider does not know";
+
 const REFUSED_CODE_CANDIDATES =
   'a code already used, a PKCE verifier or redirect_uri that does not match the authorization request, a code past its lifetime, a node that does not know the code, or a policy on the account';
 
@@ -180,11 +183,7 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
       (cause !== 'cookie-state' || !/missing/i.test(specific)) &&
       (cause !== 'edge' || standardError === 'invalid_request'),
   )?.cause;
-  if (exchange?.status === 401 && worded === undefined)
-    return {
-      cause: 'client-auth',
-      why: "the token endpoint answered 401: it did not accept the client's credentials (a client secret expired or rotated, or a client it does not know)",
-    };
+  if (exchange?.status === 401 && worded === undefined) return { cause: 'client-auth', why: `${CLIENT_AUTH} (it answered 401)` };
   switch (worded) {
     case 'cookie-state':
       return { cause: 'cookie-state', why: 'the PKCE verifier the client kept does not match the authorization request, or was not sent' };
@@ -213,10 +212,7 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
         why: `the code had already been exchanged once (this exchange${ageText || ' came later'}): the client, or something replaying its request, exchanged it twice`,
       };
     case 'client-auth':
-      return {
-        cause: 'client-auth',
-        why: "the token endpoint did not accept the client's credentials: a client secret expired or rotated, or a client the provider does not know",
-      };
+      return { cause: 'client-auth', why: CLIENT_AUTH };
     case 'edge':
       return {
         cause: 'edge',
@@ -240,11 +236,7 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
       cause: 'edge',
       why: 'a proxy on the way answered 502 for the token request: an entry point between the client and the server failed it',
     };
-  if (standardError !== undefined && CLIENT_REFUSALS.has(standardError))
-    return {
-      cause: 'client-auth',
-      why: "the token endpoint did not accept the client's credentials: a client secret expired or rotated, or a client the provider does not know",
-    };
+  if (standardError !== undefined && CLIENT_REFUSALS.has(standardError)) return { cause: 'client-auth', why: CLIENT_AUTH };
   if ((standardError !== undefined && GRANT_REFUSALS.has(standardError)) || worded === 'code-unknown' || ambiguous) {
     const fresh = age === undefined || age < (evidence.codeLifetimeMs ?? PRESUMED_EXPIRED_AFTER_MS);
     if (fresh && !ambiguous && (worded === 'code-unknown' || exchange?.node !== undefined)) {

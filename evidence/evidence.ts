@@ -21,6 +21,7 @@ export interface TokenExchangeRecord {
   status: number;
   error: string | undefined;
   errorDescription: string | undefined;
+  errorHint?: string | undefined;
   requestId: string | undefined;
   node: string | undefined;
   entry: string | undefined;
@@ -90,6 +91,21 @@ export function errorFields(
   };
 }
 
+/**
+ * What a token endpoint's answer says of a refusal: its OAuth error fields (errorFields), or
+ * nothing for a success. Some providers answer a refusal with 200 and an error body (GitHub,
+ * Slack); a success's body holds the tokens and is not kept.
+ */
+export function refusalFields(
+  status: number,
+  body: Buffer | string,
+  contentType: string | undefined,
+): Pick<ExchangeEvidence, 'error' | 'errorDescription' | 'errorHint'> {
+  if (status < 400 && !body.includes('"error"')) return {};
+  const fields = errorFields(body.toString(), contentType);
+  return status >= 400 || fields.error !== undefined ? fields : {};
+}
+
 export interface WatchOptions {
   /** The cell's proxy: the exchange goes through it, as the browser's would. */
   proxy?: string | undefined;
@@ -119,7 +135,6 @@ export class EvidenceRecorder {
   /** Stops the exchanges still in flight when the test ends. */
   readonly #inFlight = new AbortController();
   /** How the sign-in ended, and what went wrong: the facts the verdict is decided from. */
-  #outcome: EvidenceReport['outcome'];
   #errorPage: AuthErrorDetails | undefined;
   #thrown: { error: unknown; pageAlert: string | undefined; failedStep: string | undefined } | undefined;
   #signedIn: SignedInEvidence | undefined;
@@ -132,9 +147,10 @@ export class EvidenceRecorder {
     private readonly callbackPrefix: string,
   ) {}
 
-  /** How the sign-in ended, for the report. */
+  /** How the sign-in ended, for the report: its error page, or signed in. */
   get outcome(): EvidenceReport['outcome'] {
-    return this.#outcome;
+    if (this.#errorPage) return { kind: 'error', ...this.#errorPage };
+    return this.#signedIn ? { kind: 'signed-in' } : undefined;
   }
 
   /**
@@ -146,39 +162,34 @@ export class EvidenceRecorder {
     return this.#verdict;
   }
 
-  #decide(): void {
+  /** Decides the verdict again from every fact so far, and returns it. */
+  #decide(): Classification | undefined {
     const failed =
       this.#thrown !== undefined ||
       this.#errorPage !== undefined ||
       this.#timedOut !== undefined ||
       (this.#signedIn !== undefined && (this.#signedIn.wrongAccount ?? this.#signedIn.secondFactorNotAsked) !== undefined);
     this.#verdict = failed ? classify(this.failureEvidence()) : undefined;
+    return this.#verdict;
   }
 
   /** The sign-in ended on the app's (or native client's) error page. */
   recordErrorPage(details: AuthErrorDetails): void {
     this.#errorPage = details;
-    this.#outcome = {
-      kind: 'error',
-      errorCode: details.errorCode,
-      requestId: details.requestId,
-      message: details.message,
-      diagnostics: details.diagnostics,
-    };
     this.#decide();
   }
 
   /** The sign-in ended signed in; `evidence` says what, if anything, was wrong with it. */
   recordSignedIn(evidence: SignedInEvidence = {}): void {
     this.#signedIn = evidence;
-    this.#outcome = { kind: 'signed-in' };
     this.#decide();
   }
 
-  /** Driving the sign-in raised `error`, with `pageAlert` showing on the page. */
-  recordThrown(error: unknown, pageAlert?: string): void {
+  /** Driving the sign-in raised `error`, with `pageAlert` showing on the page: the verdict that follows. */
+  recordThrown(error: unknown, pageAlert?: string): Classification {
     this.#thrown = { error, pageAlert, failedStep: this.timeline.openStep };
-    this.#decide();
+    // A thrown error is always a failure: the verdict is decided.
+    return this.#decide() as Classification;
   }
 
   /** The test ran out of its `timeoutMs`. */
@@ -261,12 +272,7 @@ export class EvidenceRecorder {
       durationMs: Date.now() - startedAt,
     };
     if (response.status === 429) this.rateLimited = true;
-    // Some providers answer a refusal with 200 and an error body (GitHub, Slack); only its error fields are kept.
-    const body = response.status >= 400 || response.body.includes('"error"') ? response.body.toString('utf8') : undefined;
-    if (body !== undefined) {
-      const fields = errorFields(body, headers['content-type']);
-      if (response.status >= 400 || fields.error !== undefined) Object.assign(exchange, fields);
-    }
+    Object.assign(exchange, refusalFields(response.status, response.body, headers['content-type']));
     this.exchanges.push(exchange);
     await held.fulfill(response).catch(() => undefined);
   }
@@ -296,20 +302,9 @@ export class EvidenceRecorder {
   recordNativeExchange(record: TokenExchangeRecord): void {
     if (record.status === 429) this.rateLimited = true;
     this.exchanges.push({
+      ...record,
       endpoint: pathOnly(record.endpoint),
-      method: record.method,
       startedAt: new Date(Date.parse(record.clientTime) - record.durationMs).toISOString(),
-      status: record.status,
-      error: record.error,
-      errorDescription: record.errorDescription,
-      requestId: record.requestId,
-      serverDate: record.serverDate,
-      clientTime: record.clientTime,
-      node: record.node,
-      entry: record.entry,
-      durationMs: record.durationMs,
-      codeAgeMs: record.codeAgeMs,
-      pendingMs: record.pendingMs,
     });
   }
 
@@ -348,7 +343,7 @@ export class EvidenceRecorder {
       ...meta,
       exchanges: pending ? [...this.exchanges, pending] : this.exchanges,
       steps: this.timeline.entries,
-      outcome: this.#outcome,
+      outcome: this.outcome,
       classification: this.#verdict,
     });
   }
