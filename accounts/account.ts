@@ -5,6 +5,9 @@
  */
 import type { SecondFactorChannel } from '../matrix/axes.ts';
 
+/** A TOTP code's period (RFC 6238's default): the suite's codes use it, and its spacing rules count in it. */
+export const TOTP_PERIOD_MS = 30_000;
+
 export interface JourneyAccount {
   email: string;
   /** A user name, for a provider whose identifier screen asks for one (screens.email.value: "login"). */

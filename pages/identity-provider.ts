@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { AuthmatrixError, type Classification } from '../evidence/verdict.ts';
-import { secondFactorChannel, type CodeSource, type JourneyAccount } from '../accounts/account.ts';
+import { secondFactorChannel, TOTP_PERIOD_MS, type CodeSource, type JourneyAccount } from '../accounts/account.ts';
 import type { SecondFactorChannel } from '../matrix/axes.ts';
 import type { TargetProfile, TextMatch } from '../targets/profile.ts';
 import { EmailPage } from './email.page.ts';
@@ -62,9 +62,6 @@ const SUCCESS_NOTICE =
  * before it moves on; a refusal stays.
  */
 const REFUSAL_SETTLE_MS = 1_500;
-
-/** A TOTP code's period (RFC 6238's default, which the suite's codes use). */
-const TOTP_PERIOD_MS = 30_000;
 
 /** How often one screen may come back before the journey calls it a loop. */
 const MAX_VISITS_PER_SCREEN = 3;
@@ -225,10 +222,14 @@ export class IdentityProviderScreens {
     }
   }
 
-  /** A notice's words the step must not be refused for: a success or progress notice, or one the profile names. */
+  /**
+   * A notice's words the step must not be refused for: a success or progress notice, or one the
+   * profile names (a text as names are matched: a substring, whatever its case).
+   */
   #isNotice(text: string): boolean {
     return (
-      SUCCESS_NOTICE.test(text) || this.#notices.some((notice) => (typeof notice === 'string' ? text.includes(notice) : notice.test(text)))
+      SUCCESS_NOTICE.test(text) ||
+      this.#notices.some((notice) => (typeof notice === 'string' ? text.toLowerCase().includes(notice.toLowerCase()) : notice.test(text)))
     );
   }
 

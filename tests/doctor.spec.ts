@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { TOTP_PERIOD_MS } from '../accounts/account.ts';
 import { generateAccount, type TestAccount } from '../accounts/accounts.ts';
 import { expect, test } from '../fixtures/test.ts';
 import { buttonLocator, fieldLocator, visibleLocator } from '../pages/locate.ts';
@@ -93,9 +94,13 @@ test(
 
     say(`doctor: target ${profile.name}, account ${account.email}${account.totpSecret ? ' (with an authenticator)' : ''}`);
     const spacing = settings.attempts.minSpacingMs;
-    if (profile.screens.secondFactor?.channels.includes('totp') && profile.screens.secondFactor.totpLookahead !== 0 && spacing < 30_000)
+    if (
+      profile.screens.secondFactor?.channels.includes('totp') &&
+      profile.screens.secondFactor.totpLookahead !== 0 &&
+      spacing < TOTP_PERIOD_MS
+    )
       say(
-        `doctor: warning: accounts are spaced ${spacing} ms apart (ACCOUNT_MIN_SPACING_MS) and a second sign-in within a TOTP period uses the next period's code; a provider that accepts one code per account per period refuses it ("Authentication error" on the code screen) — set ACCOUNT_MIN_SPACING_MS=30000 or screens.secondFactor.totpLookahead: 0`,
+        `doctor: warning: accounts are spaced ${spacing} ms apart (ACCOUNT_MIN_SPACING_MS) and a second sign-in within a TOTP period uses the next period's code; a provider that accepts one code per account per period refuses it ("Authentication error" on the code screen) — set ACCOUNT_MIN_SPACING_MS=${TOTP_PERIOD_MS} or screens.secondFactor.totpLookahead: 0`,
       );
     await journey.landing.open();
     const control = journey.landing.loginControl;
