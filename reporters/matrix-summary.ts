@@ -6,6 +6,7 @@
 import { classificationLabel, type Classification } from '../evidence/classify.ts';
 import { accountTypeLabel, BUILT_IN_NETWORK_PATHS, DIRECT } from '../matrix/axes.ts';
 import { pairCoverage, type Cell } from '../matrix/cells.ts';
+import { countSkips, coverageText, skipsText } from '../targets/skips.ts';
 
 export type CellStatus = 'passed' | 'failed' | 'intermittent' | 'skipped';
 
@@ -102,13 +103,6 @@ export function summarize(results: CellResult[], run: RunInfo): MatrixSummary {
     labEntryPoints,
     run.fixedAxes ?? {},
   );
-  const reasons = new Map<string, number>();
-  for (const cell of cells.filter((result) => result.status === 'skipped')) {
-    const reason = cell.skipReason?.startsWith('no account in ACCOUNTS_FILE')
-      ? 'no account of their type in ACCOUNTS_FILE'
-      : (cell.skipReason ?? 'no reason given');
-    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-  }
   return {
     run,
     totals: {
@@ -125,18 +119,15 @@ export function summarize(results: CellResult[], run: RunInfo): MatrixSummary {
     heatmap: heatmap(cells, run.profiles, (cell) => (cell.axes ? accountTypeLabel(cell.axes) : '?')),
     conditions: Object.fromEntries(CONDITION_AXES.map((axis) => [axis, heatmap(cells, run.profiles, (cell) => cell.axes?.[axis] ?? '?')])),
     coverage: { covered: coverage.covered, allowed: coverage.allowed, ran: ran.length },
-    skipped: [...reasons].map(([reason, count]) => ({ reason, count })),
+    skipped: countSkips(cells.filter((cell) => cell.status === 'skipped').map((cell) => cell.skipReason ?? 'no reason given')),
   };
 }
 
 /** `pair coverage 78/265 (29.4%) over the 3 cells that ran; 2 skipped: 1 …, 1 …` */
 export function coverageLine(summary: MatrixSummary): string {
   const { coverage, skipped } = summary;
-  const percent = coverage.allowed ? ((100 * coverage.covered) / coverage.allowed).toFixed(1) : '0.0';
   const skips = skipped.reduce((sum, entry) => sum + entry.count, 0);
-  return `pair coverage ${coverage.covered}/${coverage.allowed} (${percent}%) over the ${coverage.ran} cells that ran${
-    skips ? `; ${skips} skipped: ${skipped.map((entry) => `${entry.count} ${entry.reason}`).join(', ')}` : ''
-  }`;
+  return `pair coverage ${coverageText(coverage)} over the ${coverage.ran} cells that ran${skips ? `; ${skips} skipped: ${skipsText(skipped)}` : ''}`;
 }
 
 export function headline(summary: MatrixSummary): string {

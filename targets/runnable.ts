@@ -9,28 +9,31 @@ import { accountTypeLabel } from '../matrix/axes.ts';
 import { accountSpecOf, type Cell } from '../matrix/cells.ts';
 import { profileNamed } from '../matrix/profiles.ts';
 import type { TargetProfile } from './profile.ts';
-import { unsupportedReason } from './support.ts';
+import { countSkips, NO_ACCOUNT_OF_TYPE, skipsText } from './skips.ts';
+import { unsupportedReason, type CellNeeds } from './support.ts';
 
-/** Why `cell` cannot run on a target (its profile, when it has one; its accounts, when they are a file). */
+/**
+ * Why a test cannot run on a target (its profile, when it has one; its accounts, when they are a
+ * file): the target cannot serve its client, factor or cookie condition, or no account is of its
+ * type. `accountsWhere` says which accounts were looked at (a shard's part of the file).
+ */
 export function skipReason(
-  cell: Cell,
+  needs: CellNeeds,
   profile: TargetProfile | undefined,
   accounts: readonly TestAccount[] | undefined,
+  accountsWhere = '',
 ): string | undefined {
-  const accountSpec = accountSpecOf(cell);
-  const unsupported = profile
-    ? unsupportedReason(profile, { clientKind: profileNamed(cell.profile).kind, accountSpec, cookies: cell.cookies })
-    : undefined;
+  const unsupported = profile ? unsupportedReason(profile, needs) : undefined;
   if (unsupported) return unsupported;
-  if (accounts && !accounts.some((account) => matches(account, accountSpec)))
-    return `no account in ACCOUNTS_FILE is ${accountTypeLabel(accountSpec)}`;
+  if (accounts && !accounts.some((account) => matches(account, needs.accountSpec)))
+    return `${NO_ACCOUNT_OF_TYPE}${accountsWhere} is ${accountTypeLabel(needs.accountSpec)}`;
   return undefined;
 }
 
 export interface Runnable {
   runnable: Cell[];
-  /** How many cells were left out, by the kind of reason (the account types wanting collapsed into one). */
-  skipped: Map<string, number>;
+  /** Why the others are left out, each reason with its count (targets/skips.ts). */
+  skipped: { reason: string; count: number }[];
 }
 
 export function runnableCells(
@@ -39,21 +42,19 @@ export function runnableCells(
   accounts: readonly TestAccount[] | undefined,
 ): Runnable {
   const runnable: Cell[] = [];
-  const skipped = new Map<string, number>();
+  const reasons: string[] = [];
   for (const cell of cells) {
-    const reason = skipReason(cell, profile, accounts);
+    const needs = { clientKind: profileNamed(cell.profile).kind, accountSpec: accountSpecOf(cell), cookies: cell.cookies };
+    const reason = skipReason(needs, profile, accounts);
     if (reason === undefined) runnable.push(cell);
-    else {
-      const kind = reason.startsWith('no account in ACCOUNTS_FILE') ? 'no account of their type in ACCOUNTS_FILE' : reason;
-      skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
-    }
+    else reasons.push(reason);
   }
-  return { runnable, skipped };
+  return { runnable, skipped: countSkips(reasons) };
 }
 
 /** `29 of 38 skipped: 27 no account of their type in ACCOUNTS_FILE, 2 target … registers no iOS app client`, or undefined. */
 export function skippedLine({ runnable, skipped }: Runnable): string | undefined {
-  const total = [...skipped.values()].reduce((sum, count) => sum + count, 0);
+  const total = skipped.reduce((sum, { count }) => sum + count, 0);
   if (total === 0) return undefined;
-  return `${total} of ${total + runnable.length} skipped: ${[...skipped].map(([why, count]) => `${count} ${why}`).join(', ')}`;
+  return `${total} of ${total + runnable.length} skipped: ${skipsText(skipped)}`;
 }
