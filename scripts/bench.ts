@@ -21,8 +21,8 @@ import { protocolLogin } from '../clients/protocol-login.ts';
 import { generateAccount } from '../accounts/accounts.ts';
 import { CodeReader } from '../accounts/codes.ts';
 import { MINIMAL_ACCOUNT_SPEC, signInMinimally } from '../bench/minimal-login.ts';
-import { runSuite, startLabProcess } from './processes.ts';
-import { Progress, SuiteCounter } from './progress.ts';
+import { startLabProcess } from './processes.ts';
+import { Progress } from './progress.ts';
 import { JOURNEY_PHASES, PHASES, type Phase, type PhaseReport, type PhaseTest } from '../reporters/phase-reporter.ts';
 import { cellsFor, SEED_CASE, type Cell } from '../matrix/cells.ts';
 import { profileNamed } from '../matrix/profiles.ts';
@@ -168,19 +168,13 @@ async function runPlaywright(
 ): Promise<{ seconds: number; peakMiB: number; code: number | null }> {
   let peakMiB = 0;
   let sampler: NodeJS.Timeout | undefined;
-  const counter = new SuiteCounter();
-  const run = await progress.during(
-    what,
-    runSuite(args, env(extra), {
-      output: 'inherit',
-      onLine: (line) => counter.feed(line),
-      // The sampler stops with the run.
-      ...(sampleMemory
-        ? { onSpawn: (child) => (sampler = setInterval(() => (peakMiB = Math.max(peakMiB, treeRssMiB(child.pid ?? 0))), 250)) }
-        : {}),
-    }),
-    () => counter.describe(),
-  );
+  const run = await progress.suite(what, args, env(extra), {
+    output: 'inherit',
+    // The sampler stops with the run.
+    ...(sampleMemory
+      ? { onSpawn: (child) => (sampler = setInterval(() => (peakMiB = Math.max(peakMiB, treeRssMiB(child.pid ?? 0))), 250)) }
+      : {}),
+  });
   clearInterval(sampler);
   return { seconds: run.ms / 1000, peakMiB, code: run.status };
 }

@@ -16,8 +16,8 @@ import path from 'node:path';
 import { FAULT_CATALOG, isFaultId, type FaultId } from '../lab/faults.ts';
 import { FAULT_EXPECTATIONS } from './drill-expectations.ts';
 import { judge, notJudged, type DrillCell, type FaultVerdict } from './drill-verdict.ts';
-import { runSuite, startLabProcess } from './processes.ts';
-import { Progress, SuiteCounter } from './progress.ts';
+import { startLabProcess } from './processes.ts';
+import { Progress } from './progress.ts';
 import { renderVerdict, type TriageVerdict } from '../matrix/triage.ts';
 import { runValues, triage, type RunSummary } from './triage-runner.ts';
 
@@ -74,14 +74,11 @@ async function runDrillSuite(
   extra: Record<string, string> = {},
 ): Promise<{ code: number | null; seconds: number }> {
   rmSync(SUMMARY, { force: true });
-  const counter = new SuiteCounter();
-  const run = await progress.during(
+  const run = await progress.suite(
     what,
-    runSuite(['--workers', WORKERS, '--retries', '0', ...args], childEnv({ LAB_FAULTS: faultsArmed, MATRIX: tier, ...extra }), {
-      output: 'inherit',
-      onLine: (line) => counter.feed(line),
-    }),
-    () => counter.describe(),
+    ['--workers', WORKERS, '--retries', '0', ...args],
+    childEnv({ LAB_FAULTS: faultsArmed, MATRIX: tier, ...extra }),
+    { output: 'inherit' },
   );
   return { code: run.status, seconds: Math.round(run.ms / 1000) };
 }

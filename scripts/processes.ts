@@ -4,6 +4,7 @@
  * user runs it). The drill, the bench, the load test and the project's own tests use these.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { describeHolder, portHolder, portListening, stopHint } from '../lab/ports.ts';
 
 /** The lab's command line: what `npm run lab` and the Playwright config's webServer run. */
@@ -166,15 +167,9 @@ export function runPlaywright(args: readonly string[], env: NodeJS.ProcessEnv = 
     track(child);
     options.onSpawn?.(child);
     let output = '';
-    let partial = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      if (mode === 'capture') output += text;
-      if (!options.onLine) return;
-      const lines = (partial + text).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) options.onLine(line);
-    });
+    if (mode === 'capture') child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const { onLine } = options;
+    if (onLine && child.stdout) createInterface({ input: child.stdout }).on('line', onLine);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (status) => resolve({ status, output, ms: Date.now() - started }));
   });

@@ -45,6 +45,8 @@ export class SuiteCounter {
   }
 }
 
+import { runSuite, type SuiteRun, type SuiteRunOptions } from './processes.ts';
+
 export interface ProgressOptions {
   write?: (line: string) => void;
   now?: () => number;
@@ -101,5 +103,25 @@ export class Progress {
     } finally {
       clearInterval(ticker);
     }
+  }
+
+  /**
+   * Runs the suite as `what` (runSuite), saying while it runs how many of its tests have finished
+   * (read off its list reporter's lines); `onTestDone` hears each one that finishes.
+   */
+  async suite(
+    what: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv,
+    options: SuiteRunOptions = {},
+    onTestDone?: (counter: SuiteCounter) => void,
+  ): Promise<SuiteRun> {
+    const counter = new SuiteCounter();
+    const onLine = (line: string) => {
+      const before = counter.done;
+      counter.feed(line);
+      if (counter.done > before) onTestDone?.(counter);
+    };
+    return this.during(what, runSuite(args, env, { ...options, onLine }), () => counter.describe());
   }
 }

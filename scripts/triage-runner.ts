@@ -31,8 +31,7 @@ import {
 import { configuredVariable, type ListedCell } from '../settings/settings.ts';
 import { decideTimeoutScale, timeoutScaleEnv } from '../settings/timeouts.ts';
 import type { CellResult } from '../reporters/matrix-summary.ts';
-import { runSuite } from './processes.ts';
-import { Progress, SuiteCounter } from './progress.ts';
+import { Progress } from './progress.ts';
 
 /** A cell of the matrix summary (reports/matrix-summary.json), as triage reads it back. */
 export type SummaryCell = Pick<CellResult, 'title' | 'status' | 'axes' | 'classification' | 'label'> &
@@ -109,27 +108,13 @@ function playwrightRounds(options: TriageOptions & { progress: Progress }): Roun
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'cells.json');
     writeFileSync(file, JSON.stringify(planned));
-    const counter = new SuiteCounter();
-    await progress.during(
-      `triage ${round.replace('-', ' ')}`,
-      runSuite(
-        ['tests/matrix.spec.ts', '--workers', String(options.workers), '--retries', '0'],
-        {
-          ...options.env,
-          MATRIX_CELLS: file,
-          AUTHMATRIX_OUTPUT: dir,
-          TOKEN_REQUEST_TIMEOUT: tokenRequestTimeout,
-          ...timeouts,
-        },
-        {
-          onLine: (line) => {
-            const before = counter.done;
-            counter.feed(line);
-            if (counter.done > before) progress.say(`triage ${round.replace('-', ' ')}: re-run ${counter.done}/${planned.length} done`);
-          },
-        },
-      ),
-      () => counter.describe(),
+    const what = `triage ${round.replace('-', ' ')}`;
+    await progress.suite(
+      what,
+      ['tests/matrix.spec.ts', '--workers', String(options.workers), '--retries', '0'],
+      { ...options.env, MATRIX_CELLS: file, AUTHMATRIX_OUTPUT: dir, TOKEN_REQUEST_TIMEOUT: tokenRequestTimeout, ...timeouts },
+      {},
+      (counter) => progress.say(`${what}: re-run ${counter.done}/${planned.length} done`),
     );
     const outcomes = new Map<string, RerunOutcome>();
     let summary: RunSummary;
