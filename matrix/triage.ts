@@ -210,8 +210,12 @@ export function conditionOf(cell: Cell, axis: AxisName): Condition {
  * The axes no single move can change on `red`, and why: the run had one value of it, or a
  * constraint holds this client to one (a CLI cell's clock is always synced).
  */
-export function unmovedAxes(red: Cell, values: AxisValues): { axis: AxisName; why: string }[] {
-  const moved = new Set(planFlips(red, values).map((flip) => flip.axis));
+export function unmovedAxes(
+  red: Cell,
+  values: AxisValues,
+  flips: readonly Flip[] = planFlips(red, values),
+): { axis: AxisName; why: string }[] {
+  const moved = new Set(flips.map((flip) => flip.axis));
   return (AXIS_NAMES.slice(1) as Exclude<AxisName, 'profile'>[])
     .filter((axis) => !moved.has(axis))
     .map((axis) => {
@@ -232,8 +236,14 @@ export function pickRedCell(cells: readonly Cell[], values?: AxisValues): Cell |
   const distance = (cell: Cell) =>
     (AXIS_NAMES.slice(1) as Exclude<AxisName, 'profile'>[]).filter((axis) => cell[axis] !== BASELINE[axis]).length +
     (profileNamed(cell.profile).kind === 'web' && cell.profile !== baselineProfileOf('web') ? 1 : 0);
-  const stuck = (cell: Cell) => (values ? unmovedAxes(cell, values).length : 0);
-  return [...cells].sort((a, b) => stuck(a) - stuck(b) || distance(a) - distance(b) || cellKey(a).localeCompare(cellKey(b)))[0];
+  const ranked = cells.map((cell) => ({
+    cell,
+    stuck: values ? unmovedAxes(cell, values).length : 0,
+    distance: distance(cell),
+    key: cellKey(cell),
+  }));
+  ranked.sort((a, b) => a.stuck - b.stuck || a.distance - b.distance || a.key.localeCompare(b.key));
+  return ranked[0]?.cell;
 }
 
 /** `token_exchange_failed (upstream-email-verification) needs emailProvider=outlook — independent of …`. */

@@ -166,7 +166,7 @@ class SignatureTriage {
     readonly maxReruns: number,
   ) {
     this.flips = planFlips(red, values);
-    this.unmoved = unmovedAxes(red, values);
+    this.unmoved = unmovedAxes(red, values, this.flips);
     const firstMoves = this.flips.filter((flip) => flip.move !== 'second');
     // A cell no other kind of client can take (a browser's clock or cookie jar) has no first move on
     // the client: its second move (another profile of its kind) is the only one, and runs in round 1.
