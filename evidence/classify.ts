@@ -110,7 +110,8 @@ const CLOCK_SKEW_LIMIT_S = 60;
 /** Without a lifetime from the profile, a refused code this old is taken to have outlived it. */
 const PRESUMED_EXPIRED_AFTER_MS = 10_000;
 
-function skewSeconds(exchange: ExchangeEvidence | undefined): number | undefined {
+/** The client's clock against the server's Date, in whole seconds (the Date header has no finer grain). */
+export function skewSeconds(exchange: ExchangeEvidence | undefined): number | undefined {
   if (!exchange?.serverDate || !exchange.clientTime) return undefined;
   const server = Date.parse(exchange.serverDate);
   const client = Date.parse(exchange.clientTime);

@@ -7,6 +7,7 @@
  */
 import type { EvidenceReport, TokenExchangeEvidence } from './evidence.ts';
 import { verdictLine } from './verdict.ts';
+import { skewSeconds } from './classify.ts';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
@@ -24,14 +25,9 @@ function clocks(exchange: TokenExchangeEvidence, report: EvidenceReport): string
   const server = exchange.serverDate;
   const client = clientClock(exchange, report);
   if (!server && !client) return undefined;
-  const serverMs = server ? Date.parse(server) : Number.NaN;
-  const clientMs = client ? Date.parse(client) : Number.NaN;
   const parts = [`server Date ${server ?? 'not sent'}`, `client clock ${client ?? 'unknown'}`];
-  if (Number.isFinite(serverMs) && Number.isFinite(clientMs)) {
-    // The Date header has whole seconds: under a second apart is the same time.
-    const skew = (clientMs - serverMs) / 1000;
-    parts.push(Math.abs(skew) < 1 ? 'in step' : `the client is ${Math.abs(skew).toFixed(1)} s ${skew > 0 ? 'ahead' : 'behind'}`);
-  }
+  const skew = skewSeconds({ ...exchange, clientTime: client });
+  if (skew !== undefined) parts.push(skew === 0 ? 'in step' : `the client is ${Math.abs(skew)} s ${skew > 0 ? 'ahead' : 'behind'}`);
   return parts.join(' · ');
 }
 

@@ -49,3 +49,40 @@ export async function runExample<Fault extends string>(options: {
     process.exit(1);
   }
 }
+
+/**
+ * Waits until an example's identity provider answers discovery at `issuer` (checked every
+ * `intervalMs`: a server of another program gives no event to wait on). `failure()` names why it
+ * never will (it exited, it cannot load); then, or after `timeoutMs`, `close()` stops what was
+ * started and the error says so, with the server's last words (`output()`).
+ */
+export async function untilDiscoveryAnswers(
+  issuer: string,
+  options: {
+    what: string;
+    timeoutMs: number;
+    intervalMs: number;
+    failure: () => string | undefined;
+    output: () => string;
+    close: () => Promise<void>;
+  },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const failed = options.failure();
+    if (failed !== undefined) {
+      await options.close();
+      throw new Error(`${failed}: ${options.output().trim()}`);
+    }
+    const answered = await fetch(`${issuer}/.well-known/openid-configuration`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (answered) return;
+    if (Date.now() > deadline) {
+      await options.close();
+      throw new Error(`${options.what} did not answer on ${issuer} within ${options.timeoutMs / 1000} s: ${options.output().trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+  }
+}

@@ -15,7 +15,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { stopProcess } from '../../scripts/processes.ts';
-import { runExample } from '../run-example.ts';
+import { runExample, untilDiscoveryAnswers } from '../run-example.ts';
 import { startSpaClient } from '../spa-client.ts';
 
 export const PYTHON = '/usr/bin/python3';
@@ -52,31 +52,19 @@ export async function startDjangoIdp(port: number, faults: readonly DjangoFault[
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4_000)));
   const issuer = `http://127.0.0.1:${port}/o`;
-  const deadline = Date.now() + 60_000;
-  // Ready when discovery answers: migrations and accounts are made before the server listens.
-  for (;;) {
-    if (child.exitCode !== null) {
-      await app.close();
-      throw new Error(`the Django example exited with ${child.exitCode}: ${stderr.trim()}`);
-    }
-    const answered = await fetch(`${issuer}/.well-known/openid-configuration`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (answered) break;
-    if (Date.now() > deadline) {
-      await Promise.all([stopProcess(child), app.close()]);
-      throw new Error(`the Django example did not answer on ${issuer} within 60 s: ${stderr.trim()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return {
-    issuer,
-    appUrl: app.url,
-    close: async () => {
-      await Promise.all([stopProcess(child), app.close()]);
-    },
+  const close = async () => {
+    await Promise.all([stopProcess(child), app.close()]);
   };
+  // Ready when discovery answers: migrations and accounts are made before the server listens.
+  await untilDiscoveryAnswers(issuer, {
+    what: 'the Django example',
+    timeoutMs: 60_000,
+    intervalMs: 250,
+    failure: () => (child.exitCode === null ? undefined : `the Django example exited with ${child.exitCode}`),
+    output: () => stderr,
+    close,
+  });
+  return { issuer, appUrl: app.url, close };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopProcess } from '../../scripts/processes.ts';
-import { runExample } from '../run-example.ts';
+import { runExample, untilDiscoveryAnswers } from '../run-example.ts';
 import { startSpaClient } from '../spa-client.ts';
 
 // Besides the portal and its server: what Debian's portal package only recommends or suggests
@@ -206,29 +206,21 @@ export async function startLemonldapIdp(port: number, faults: readonly Lemonldap
     await Promise.all([stopProcess(child), app.close()]);
     removeData();
   };
-  const deadline = Date.now() + 30_000;
   // Ready when discovery answers: the portal reads its configuration on its first request.
-  for (;;) {
-    // starman respawns a worker that cannot load the portal, for ever: the first such error is final.
-    // A portal that cannot initialise (a module missing, a setting refused) answers 500 for ever: final too.
-    const loadError = /^Error while loading .*$|Initialization failed.*$/m.exec(stderr)?.[0];
-    if (child.exitCode !== null || loadError) {
-      await close();
-      throw new Error(
-        `LemonLDAP::NG (starman) ${loadError ? 'cannot start its portal' : `exited with ${child.exitCode}`}: ${stderr.trim()}`,
-      );
-    }
-    const answered = await fetch(`${issuer}/.well-known/openid-configuration`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (answered) break;
-    if (Date.now() > deadline) {
-      await close();
-      throw new Error(`LemonLDAP::NG did not answer on ${issuer} within 30 s: ${stderr.trim()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await untilDiscoveryAnswers(issuer, {
+    what: 'LemonLDAP::NG',
+    timeoutMs: 30_000,
+    intervalMs: 100,
+    failure: () => {
+      // starman respawns a worker that cannot load the portal, for ever: the first such error is final.
+      // A portal that cannot initialise (a module missing, a setting refused) answers 500 for ever: final too.
+      const loadError = /^Error while loading .*$|Initialization failed.*$/m.test(stderr);
+      if (loadError) return 'LemonLDAP::NG (starman) cannot start its portal';
+      return child.exitCode === null ? undefined : `LemonLDAP::NG (starman) exited with ${child.exitCode}`;
+    },
+    output: () => stderr,
+    close,
+  });
   return { issuer, appUrl: app.url, close };
 }
 
