@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { faker } from '@faker-js/faker';
 import { Secret } from 'otpauth';
-import { EMAIL_PROVIDERS, type AccountSpec, type EmailProvider, type Plan } from '../matrix/axes.ts';
+import { EMAIL_PROVIDERS, type AccountSpec, type EmailProvider, type Method, type Plan } from '../matrix/axes.ts';
 
 /** The address domains of each email provider: an Outlook-family address is any of three. */
 export const PROVIDER_DOMAINS: Record<EmailProvider, readonly string[]> = {
@@ -21,6 +21,8 @@ export interface TestAccount {
   phone: string | null;
   plan: Plan;
   totpSecret: string | null;
+  /** How it signs in: its password here (default), or through its email provider's upstream. */
+  method?: Method | undefined;
 }
 
 export function providerOf(email: string): EmailProvider | undefined {
@@ -44,5 +46,6 @@ export function generateAccount(spec: AccountSpec): TestAccount {
     phone: spec.phone === 'bound' ? `+1555${faker.string.numeric(7)}` : null,
     plan: spec.plan,
     totpSecret: spec.mfa === 'totp' ? new Secret({ size: 20 }).base32 : null,
+    method: spec.method,
   };
 }

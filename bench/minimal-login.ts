@@ -9,7 +9,7 @@ import type { TestAccount } from '../accounts/accounts.ts';
 import type { AccountSpec } from '../matrix/axes.ts';
 
 /** The account type every per-journey measure of the bench signs in with: TOTP, a phone, Plus. */
-export const MINIMAL_ACCOUNT_SPEC: AccountSpec = { emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' };
+export const MINIMAL_ACCOUNT_SPEC: AccountSpec = { emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp', method: 'password' };
 
 /**
  * `atEmailScreen` is called once the email address is typed: what an attempt abandoned at the email

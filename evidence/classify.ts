@@ -8,7 +8,17 @@
  */
 import { errors } from '@playwright/test';
 import { AuthmatrixError, type Classification } from './verdict.ts';
-import { AMBIGUOUS_REFUSAL, CAUSE_WORDINGS, CLIENT_REFUSALS, GRANT_REFUSALS, NON_STANDARD_ERRORS, RATE_LIMIT_WORDS } from './wordings.ts';
+import type { FederationEvidence } from './hops.ts';
+import {
+  AMBIGUOUS_REFUSAL,
+  CAUSE_WORDINGS,
+  CLIENT_REFUSALS,
+  FEDERATION_WORDINGS,
+  GRANT_REFUSALS,
+  NON_STANDARD_ERRORS,
+  RATE_LIMIT_WORDS,
+  type FederationCause,
+} from './wordings.ts';
 
 export { CATEGORIES, CATEGORY_NAMES, classificationLabel, type Category, type Classification } from './verdict.ts';
 
@@ -29,6 +39,12 @@ export const TOKEN_EXCHANGE_CAUSES = [
   'edge',
   'cookie-state',
   'invalid-grant',
+  'upstream-code-refused',
+  'upstream-id-token',
+  'federated-state-lost',
+  'account-linking',
+  'upstream-unreachable',
+  'upstream-refused',
   'unknown',
 ] as const;
 export type TokenExchangeCause = (typeof TOKEN_EXCHANGE_CAUSES)[number];
@@ -85,6 +101,8 @@ export interface FailureEvidence {
   signedIn?: SignedInEvidence | undefined;
   /** The test ran out of its time: its limit and each step's time. */
   timedOut?: { timeoutMs: number; steps: string } | undefined;
+  /** The sign-in went through an upstream provider: its hops (evidence/hops.ts). */
+  federation?: FederationEvidence | undefined;
 }
 
 /** The network errors, as browsers and Node name them, that mean nothing answered at the address. */
@@ -258,6 +276,49 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
   return { cause: 'unknown', why: 'nothing in the response says why' };
 }
 
+const FEDERATION_WHY: Record<FederationCause, (upstream: string) => string> = {
+  'federated-state-lost': (upstream) =>
+    `the provider could not match ${upstream}'s answer to the sign-in it started: its state (a cookie) did not survive the return`,
+  'account-linking': (upstream) => `the provider refused to link the account ${upstream} vouched for`,
+  'upstream-unreachable': (upstream) => `the provider could not reach ${upstream} from its side (its server-side call failed)`,
+  'upstream-id-token': (upstream) => `the provider refused ${upstream}'s id_token (its signature, issuer or times)`,
+  'upstream-code-refused': (upstream) => `${upstream} refused the provider's exchange of its code`,
+};
+
+/**
+ * The cause of a federated sign-in that failed past the upstream: the broker's words (or the
+ * upstream's, or the page's), and failing words, the hops themselves: the broker's cookies not
+ * carried back by the upstream's return, or an error the upstream sent back.
+ */
+function federationCause(evidence: FailureEvidence, federation: FederationEvidence): { cause: TokenExchangeCause; why: string } {
+  const upstream = federation.upstream;
+  const said = [
+    federation.brokerError?.error,
+    federation.brokerError?.description,
+    evidence.errorMessage,
+    evidence.clientErrorDescription,
+    evidence.pageAlert,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const worded = FEDERATION_WORDINGS.find(({ words }) => words.test(said))?.cause;
+  const returned = federation.returned;
+  const lost = returned && returned.expected.length > 0 && !returned.expected.some((cookie) => returned.carried.includes(cookie.name));
+  const lostWhy = lost
+    ? `; the return came by ${returned.method === 'POST' ? 'a cross-site POST (response_mode=form_post)' : returned.method} without the provider's ${returned.expected
+        .map((cookie) => `${cookie.name}${cookie.sameSite ? ` (SameSite=${cookie.sameSite})` : ''}`)
+        .join(', ')}${returned.method === 'POST' && returned.expected.some((cookie) => /^(lax|strict)$/i.test(cookie.sameSite ?? 'lax')) ? ': a SameSite=Lax or Strict cookie is not sent with a cross-site POST' : ''}`
+    : '';
+  if (worded) return { cause: worded, why: `${FEDERATION_WHY[worded](upstream)}${worded === 'federated-state-lost' ? lostWhy : ''}` };
+  if (lost) return { cause: 'federated-state-lost', why: `${FEDERATION_WHY['federated-state-lost'](upstream)}${lostWhy}` };
+  if (federation.upstreamError)
+    return {
+      cause: 'upstream-refused',
+      why: `${upstream} ended the sign-in with ${federation.upstreamError.error}${federation.upstreamError.description ? ` "${federation.upstreamError.description}"` : ''} on its way back`,
+    };
+  return { cause: 'unknown', why: `the sign-in through ${upstream} failed past the upstream, and nothing on the way says why` };
+}
+
 /** What kind of error a thrown value is, by its type (never by its words). */
 function thrownKind(thrown: unknown): 'timeout' | 'assertion' | 'exception' {
   if (thrown instanceof errors.TimeoutError) return 'timeout';
@@ -296,6 +357,17 @@ export function classify(evidence: FailureEvidence): Classification {
       category: 'target-unreachable',
       summary: `the target could not be reached: ${evidence.navigationFailure.errorText} at ${evidence.navigationFailure.url}`,
     };
+  // Through an upstream, failed before the client had a code of its own to exchange: a hop of the federation.
+  const { federation } = evidence;
+  if (federation && !exchange && (federation.brokerError ?? federation.upstreamError ?? evidence.errorCode) !== undefined) {
+    const { cause, why } = federationCause(evidence, federation);
+    const said = federation.brokerError ?? (evidence.errorCode ? { error: evidence.errorCode, description: evidence.errorMessage } : undefined);
+    return {
+      category: 'token_exchange_failed',
+      cause,
+      summary: `${why}; hops: ${federation.chain}${said ? `; the provider answered ${said.error}${said.description ? ` "${said.description}"` : ''}` : ''}`,
+    };
+  }
   if (
     evidence.errorCode === 'token_exchange_failed' ||
     evidence.errorCode === 'login_state_lost' ||

@@ -10,6 +10,7 @@ export type { AuthErrorDetails } from './error-page.ts';
 import { classify, type ExchangeEvidence, type FailureEvidence, type SignedInEvidence } from './classify.ts';
 import type { Classification } from './verdict.ts';
 import type { AuthErrorDetails } from './error-page.ts';
+import { HopRecorder, type Hop } from './hops.ts';
 import { Timeline } from './timeline.ts';
 import { secrets } from './secrets.ts';
 import { holdExchanges, sendAsBrowser, type ExchangeResponse, type HeldExchange } from './interception.ts';
@@ -45,6 +46,8 @@ export interface EvidenceReport {
   profile: string;
   engine: string;
   exchanges: TokenExchangeEvidence[];
+  /** The sign-in's page loads, by site; names of cookies, no values. */
+  hops: Hop[];
   steps: Timeline['entries'];
   outcome:
     | {
@@ -124,6 +127,7 @@ const pathOnly = (url: string) => {
 
 export class EvidenceRecorder {
   readonly timeline = new Timeline();
+  readonly hops = new HopRecorder();
   readonly exchanges: TokenExchangeEvidence[] = [];
   /** The target answered 429 to some request of this sign-in (a page, the token exchange). */
   rateLimited = false;
@@ -145,6 +149,8 @@ export class EvidenceRecorder {
   constructor(
     private readonly tokenExchange: { url: RegExp; method: string; codeLifetimeSeconds?: number | undefined },
     private readonly callbackPrefix: string,
+    /** Where the client's provider and the app are: a sign-in that leaves both went through an upstream. */
+    private readonly sites: { provider: string; app: readonly string[] } | undefined = undefined,
   ) {}
 
   /** How the sign-in ended, for the report: its error page, or signed in. */
@@ -215,6 +221,7 @@ export class EvidenceRecorder {
    */
   async watch(page: Page, options: WatchOptions = {}): Promise<void> {
     const { proxy, entry, timeoutMs = 0 } = options;
+    this.hops.watch(page);
     page.on('request', (request) => {
       if (request.url().startsWith(this.callbackPrefix)) this.#callbackAt = Date.now();
     });
@@ -334,6 +341,7 @@ export class EvidenceRecorder {
       navigationFailure: this.#navigationFailure,
       signedIn: this.#signedIn,
       timedOut: this.#timedOut === undefined ? undefined : { timeoutMs: this.#timedOut, steps },
+      federation: this.sites ? this.hops.federation(this.sites.provider, this.sites.app) : undefined,
     };
   }
 
@@ -342,6 +350,7 @@ export class EvidenceRecorder {
     return secrets.scrubDeep({
       ...meta,
       exchanges: pending ? [...this.exchanges, pending] : this.exchanges,
+      hops: this.hops.hops,
       steps: this.timeline.entries,
       outcome: this.outcome,
       classification: this.#verdict,

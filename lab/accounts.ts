@@ -8,6 +8,9 @@ import { z } from 'zod';
 
 export const PLANS = ['plus', 'free'] as const;
 export type Plan = (typeof PLANS)[number];
+/** How an account signs in: with the lab's own password, or through its email provider's upstream (federated). */
+export const SIGN_IN_METHODS = ['password', 'federated'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 
 const base32Secret = z.string().refine((value) => {
   try {
@@ -26,6 +29,7 @@ export const NewAccountSchema = z.strictObject({
     .nullable(),
   plan: z.enum(PLANS),
   totpSecret: base32Secret.nullable(),
+  method: z.enum(SIGN_IN_METHODS, 'must be password or federated').default('password'),
 });
 export type NewAccount = z.input<typeof NewAccountSchema>;
 
@@ -35,6 +39,8 @@ export interface Account {
   readonly phone: string | null;
   readonly plan: Plan;
   readonly totpSecret: string | null;
+  /** federated: the account has no password here; it signs in through its email provider's upstream. */
+  readonly method: SignInMethod;
   readonly createdAt: string;
 }
 
@@ -45,6 +51,7 @@ export interface AccountView {
   phone: string | null;
   plan: Plan;
   mfa: 'totp' | 'none';
+  method: SignInMethod;
   createdAt: string;
 }
 
@@ -76,6 +83,7 @@ export class AccountStore {
       phone: input.phone,
       plan: input.plan,
       totpSecret: input.totpSecret,
+      method: input.method,
       createdAt: new Date().toISOString(),
       salt,
       hash: scryptSync(input.password, salt, 32, SCRYPT),
@@ -115,6 +123,7 @@ export function viewOf(account: Account): AccountView {
     phone: account.phone,
     plan: account.plan,
     mfa: account.totpSecret ? 'totp' : 'none',
+    method: account.method,
     createdAt: account.createdAt,
   };
 }

@@ -98,6 +98,44 @@ export const FAULT_CATALOG = [
     settings: { holdMs: 90_000 },
   },
   {
+    id: 'upstream-code-redeemed',
+    models:
+      "Microsoft's token endpoint slows to 1.2 s after redeeming a code; the broker's upstream call gives up after 800 ms and retries the same code, which Microsoft has redeemed: invalid_grant AADSTS54005",
+    hurts: 'federated sign-ins of Outlook-family accounts (through Microsoft), on every client',
+    settings: { slowMs: 1_200 },
+  },
+  {
+    id: 'upstream-key-rotated',
+    models:
+      "Google signs id_tokens with a new key, published only from now on; the broker's cached JWKS (refreshed daily, not on an unknown kid) does not have it: the id_token's signature cannot be checked",
+    hurts: 'federated sign-ins of Gmail accounts (through Google), on every client',
+  },
+  {
+    id: 'broker-clock-behind',
+    models:
+      "the broker's clock runs 5 minutes slow: the upstreams' id_tokens look issued in the future (iat ahead of its clock, past its 60 s tolerance), and it refuses them",
+    hurts: 'federated sign-ins, through either upstream, on every client',
+    settings: { behindSeconds: 300 },
+  },
+  {
+    id: 'upstream-form-post',
+    models:
+      "the broker asks the upstreams for response_mode=form_post while its state cookie stays SameSite=Lax: the upstream's cross-site POST back carries no broker cookie, and the broker cannot match the state",
+    hurts: 'federated sign-ins, through either upstream, on every client (every browser withholds a SameSite=Lax cookie from a cross-site POST)',
+  },
+  {
+    id: 'upstream-email-unverified',
+    models:
+      'Microsoft stops marking email addresses verified (email_verified false, as an app registration that drops the claim does); the broker links accounts by verified email only and refuses',
+    hurts: 'federated sign-ins of Outlook-family accounts (through Microsoft), on every client',
+  },
+  {
+    id: 'broker-egress-broken',
+    models:
+      "the broker's egress proxy refuses its calls to the upstreams (502): the browser reaches both upstreams, the broker cannot redeem their codes",
+    hurts: 'federated sign-ins, through either upstream, on every client',
+  },
+  {
     id: 'rate-limit-tight',
     models: 'the token endpoint rate limit cut to 1 exchange a minute per client address: 429 rate_limited',
     hurts: 'any cell once the limit is spent; must be reported as rate_limited, never token_exchange_failed',

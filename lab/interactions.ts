@@ -12,7 +12,9 @@ import { contextOf } from './context.ts';
 import { readForm } from './http.ts';
 import type { LabLog } from './log.ts';
 import type { MailSink } from './mail.ts';
-import { renderPage, renderStep } from './views.ts';
+import { escapeHtml, maskEmail, renderPage, renderStep } from './views.ts';
+import { FEDERATION_CALLBACK_PATH, type Broker } from './broker.ts';
+import { UPSTREAM_SPECS } from './upstreams.ts';
 
 export type SecondFactor = 'totp' | 'sms' | 'email';
 
@@ -28,6 +30,8 @@ interface Progress {
   factor?: SecondFactor;
   code?: string;
   codeExpiresAt?: number;
+  /** Signed in through an upstream (the broker linked the account). */
+  federated?: boolean;
   attempts: number;
   createdAt: number;
 }
@@ -41,18 +45,14 @@ export interface InteractionDeps {
   accounts: AccountStore;
   mail: MailSink;
   log: LabLog;
+  broker: Broker;
 }
 
 function scopeOf(params: Record<string, unknown>): string {
   return typeof params.scope === 'string' ? params.scope : 'openid';
 }
 
-export function maskEmail(email: string): string {
-  const [local = '', domain = ''] = email.split('@');
-  return `${local.slice(0, 1)}***@${domain}`;
-}
-
-export function createInteractions({ provider, accounts, mail, log }: InteractionDeps) {
+export function createInteractions({ provider, accounts, mail, log, broker }: InteractionDeps) {
   const progress = new Map<string, Progress>();
   const lastTotpCounter = new Map<string, number>();
 
@@ -83,6 +83,9 @@ export function createInteractions({ provider, accounts, mail, log }: Interactio
       field: { name: 'email', label: 'Email address', type: 'email', autocomplete: 'username' },
       ...(error ? { error } : {}),
       ...(value ? { value } : {}),
+      after: `<p>or</p><form method="post" action="/interaction/${escapeHtml(uid)}/federate">${UPSTREAM_SPECS.map(
+        (spec) => `<button type="submit" name="upstream" value="${spec.name}">Continue with ${escapeHtml(spec.label)}</button>`,
+      ).join('\n')}</form>`,
     });
 
   const passwordStep = (uid: string, email: string, error?: string) =>
@@ -153,9 +156,13 @@ export function createInteractions({ provider, accounts, mail, log }: Interactio
     return grant.save();
   }
 
-  /** Handles `/interaction/...`; returns false when the path is not an interaction route. */
+  /** Handles `/interaction/...` and the federation callback; returns false for any other path. */
   return async function handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
-    const match = /^\/interaction\/([\w-]+)(?:\/(email|password|code))?$/.exec(pathname);
+    if (pathname === FEDERATION_CALLBACK_PATH) {
+      await broker.callback(req, res);
+      return true;
+    }
+    const match = /^\/interaction\/([\w-]+)(?:\/(email|password|code|federate|federated))?$/.exec(pathname);
     if (!match) return false;
     const [, uid = '', step] = match;
     const requestId = contextOf(req)?.requestId;
@@ -184,8 +191,33 @@ export function createInteractions({ provider, accounts, mail, log }: Interactio
       send(res, 200, emailStep(uid));
       return true;
     }
+    if (req.method === 'GET' && step === 'federated') {
+      // Back from the upstream, which vouched for the account: its own second factor, if enrolled, then done.
+      const linked = broker.takeLinked(uid);
+      const account = linked ? accounts.findById(linked.accountId) : undefined;
+      if (!account) {
+        expired(res);
+        return true;
+      }
+      state.email = account.email;
+      state.accountId = account.id;
+      state.federated = true;
+      state.attempts = 0;
+      if (account.totpSecret) {
+        state.factor = 'totp';
+        send(res, 200, codeStep(uid, 'totp', account));
+        return true;
+      }
+      await finishLogin(req, res, uid, account, details.params, ['fed']);
+      return true;
+    }
     if (req.method !== 'POST' || step === undefined) {
       send(res, 405, renderPage({ title: 'Method not allowed', body: '<h1>Method not allowed</h1>' }));
+      return true;
+    }
+    if (step === 'federate') {
+      const form = await readForm(req);
+      await broker.start(uid, form.get('upstream'), req, res);
       return true;
     }
     const form = await readForm(req);
@@ -209,6 +241,11 @@ export function createInteractions({ provider, accounts, mail, log }: Interactio
 
     if (step === 'password') {
       const account = accounts.findByEmail(state.email);
+      if (account?.method === 'federated') {
+        const upstream = UPSTREAM_SPECS.find((spec) => spec.domains.includes(account.email.split('@')[1] ?? ''))?.label ?? 'Google';
+        send(res, 401, passwordStep(uid, state.email, `This account signs in with ${upstream}. Use Continue with ${upstream}.`));
+        return true;
+      }
       if (!account || !accounts.verifyPassword(account, form.get('password') ?? '')) {
         log.write('idp', 'login.password_rejected', { request_id: requestId, interaction: uid });
         send(res, 401, passwordStep(uid, state.email, 'Wrong email or password.'));
@@ -244,15 +281,21 @@ export function createInteractions({ provider, accounts, mail, log }: Interactio
       send(res, 401, codeStep(uid, state.factor, account, 'That code is not right. Check it and try again.'));
       return true;
     }
-    progress.delete(uid);
-    log.write('idp', 'login.succeeded', { request_id: requestId, interaction: uid, factor: state.factor });
-    const grantId = await grantFor(account.id, String(details.params.client_id), scopeOf(details.params));
-    await provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: account.id, amr: ['pwd', state.factor === 'totp' ? 'otp' : state.factor] }, consent: { grantId } },
-      { mergeWithLastSubmission: false },
-    );
+    await finishLogin(req, res, uid, account, details.params, [state.federated ? 'fed' : 'pwd', state.factor === 'totp' ? 'otp' : state.factor]);
     return true;
   };
+
+  async function finishLogin(
+    req: IncomingMessage,
+    res: ServerResponse,
+    uid: string,
+    account: Account,
+    params: Record<string, unknown>,
+    amr: string[],
+  ): Promise<void> {
+    progress.delete(uid);
+    log.write('idp', 'login.succeeded', { request_id: contextOf(req)?.requestId, interaction: uid, amr: amr.join(' ') });
+    const grantId = await grantFor(account.id, String(params.client_id), scopeOf(params));
+    await provider.interactionFinished(req, res, { login: { accountId: account.id, amr }, consent: { grantId } }, { mergeWithLastSubmission: false });
+  }
 }

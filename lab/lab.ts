@@ -16,7 +16,9 @@ import { createInteractions } from './interactions.ts';
 import { LabLog, type LogLine } from './log.ts';
 import { startMailSink } from './mail.ts';
 import { describeHolder, portHolder, stopHint } from './ports.ts';
-import { ENTRY_POINT_SPECS, startEntryPoint } from './proxies.ts';
+import { createBroker, FEDERATION_CALLBACK_PATH } from './broker.ts';
+import { ENTRY_POINT_SPECS, startEgressProxy, startEntryPoint } from './proxies.ts';
+import { startUpstream, UPSTREAM_SPECS, type UpstreamName } from './upstreams.ts';
 import { startEmailVerificationUpstream } from './upstream.ts';
 import type { LabSettings } from './settings.ts';
 import { ReplicatedStore } from './store.ts';
@@ -32,6 +34,10 @@ export interface LabUrls {
   smtp: string;
   mobileToken: string;
   entryPoints: Record<Exclude<EntryPoint, 'direct'>, string>;
+  /** The upstream providers behind "Continue with Microsoft" / "Continue with Google": their issuers. */
+  upstreams: Record<UpstreamName, string>;
+  /** The broker's egress proxy, its calls to the upstreams leave through it. */
+  brokerEgress: string;
 }
 
 export interface Lab {
@@ -105,8 +111,31 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       proxies.push(proxy);
     }
 
+    const upstreams = [];
+    for (const [index, spec] of UPSTREAM_SPECS.entries()) {
+      const running = await startUpstream(spec, portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + index), {
+        accounts,
+        log,
+        faults,
+        brokerRedirectUri: `${issuer}${FEDERATION_CALLBACK_PATH}`,
+      }).catch((error: NodeJS.ErrnoException) => {
+        const port = portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + index);
+        throw error.code === 'EADDRINUSE' ? new PortInUseError(port, `${spec.label} upstream`) : error;
+      });
+      closers.push(() => running.close());
+      upstreams.push(running);
+    }
+    const egressPort = portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + UPSTREAM_SPECS.length);
+    const egress = await startEgressProxy(egressPort, faults).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new PortInUseError(egressPort, "broker's egress proxy") : error;
+    });
+    closers.push(() => egress.close());
+
     const idp = createIdp({ issuer, appOrigin: app, store, accounts, log, faults, upstream });
-    const interactions = createInteractions({ provider: idp.primary, accounts, mail, log });
+    const broker = createBroker({ issuer, provider: idp.primary, accounts, log, faults, upstreams, egressUrl: egress.url });
+    // Each upstream's metadata and keys are fetched as the broker starts, not on a user's sign-in.
+    void broker.warm();
+    const interactions = createInteractions({ provider: idp.primary, accounts, mail, log, broker });
     const urls: LabUrls = {
       issuer,
       app,
@@ -114,6 +143,8 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       smtp: `smtp://127.0.0.1:${mail.port}`,
       mobileToken: `${issuer}/mobile/token`,
       entryPoints: Object.fromEntries(proxies.map((proxy) => [proxy.name, proxy.url])) as LabUrls['entryPoints'],
+      upstreams: Object.fromEntries(upstreams.map((running) => [running.spec.name, running.issuer])) as LabUrls['upstreams'],
+      brokerEgress: egress.url,
     };
     const admin = createAdmin({
       token: settings.adminToken,
@@ -166,6 +197,7 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       smtp: urls.smtp,
       mobileToken: urls.mobileToken,
       entryPoints: urls.entryPoints,
+      upstreams: urls.upstreams,
       faults: faults.armed,
       adminToken: settings.adminTokenGenerated ? 'generated' : 'from LAB_ADMIN_TOKEN',
       startupMs: Date.now() - startedAt,

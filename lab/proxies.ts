@@ -5,11 +5,12 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { IncomingMessage } from 'node:http';
-import { Server, type PrepareRequestFunctionResult } from 'proxy-chain';
+import { RequestError, Server, type PrepareRequestFunctionResult } from 'proxy-chain';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { EntryPoint } from './context.ts';
 import type { FaultSwitchboard } from './faults.ts';
 import { readBody } from './http.ts';
+import { loopbackLookup } from './loopback.ts';
 
 export interface EntryPointSpec {
   readonly name: Exclude<EntryPoint, 'direct'>;
@@ -74,7 +75,7 @@ export async function startEntryPoint(spec: EntryPointSpec, port: number, faults
       if (spec.latencyMs > 0) await delay(spec.latencyMs);
       if (isHttp && spec.name === 'edge-west' && faults.isArmed('edge-west-broken') && isTokenRequest(request))
         return forwardMangled(spec, request);
-      return { localAddress: spec.localAddress };
+      return { localAddress: spec.localAddress, dnsLookup: loopbackLookup };
     },
   });
   await server.listen();
@@ -83,4 +84,22 @@ export async function startEntryPoint(spec: EntryPointSpec, port: number, faults
     url: `http://127.0.0.1:${server.port}`,
     close: () => server.close(true),
   };
+}
+
+/**
+ * The broker's egress: the forward proxy its server-side calls to the upstream providers leave
+ * through, a network path of its own. `broker-egress-broken` has it refuse them (502).
+ */
+export async function startEgressProxy(port: number, faults: FaultSwitchboard): Promise<{ url: string; close(): Promise<void> }> {
+  const server = new Server({
+    port,
+    host: '127.0.0.1',
+    verbose: false,
+    prepareRequestFunction() {
+      if (faults.isArmed('broker-egress-broken')) throw new RequestError('egress refused: no route to the upstream', 502);
+      return { dnsLookup: loopbackLookup };
+    },
+  });
+  await server.listen();
+  return { url: `http://127.0.0.1:${server.port}`, close: () => server.close(true) };
 }

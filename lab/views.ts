@@ -1,4 +1,9 @@
 /** Server-rendered pages of the identity provider's own interaction UI. */
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}***@${domain}`;
+}
+
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -28,6 +33,10 @@ export function renderStep(options: {
   field: FieldSpec;
   error?: string;
   value?: string;
+  /** The submit button's name (Continue by default). */
+  submit?: string;
+  /** More markup after the form (another way to sign in). */
+  after?: string;
 }): string {
   const { field } = options;
   const inputmode = field.inputmode ? ` inputmode="${field.inputmode}"` : '';
@@ -41,7 +50,25 @@ ${options.intro ? `<p>${escapeHtml(options.intro)}</p>` : ''}
 <label for="${field.name}">${escapeHtml(field.label)}</label>
 <input id="${field.name}" name="${field.name}" type="${field.type}" autocomplete="${field.autocomplete}"${inputmode}${value} required autofocus>
 ${error}
-<button type="submit">Continue</button>
+<button type="submit">${escapeHtml(options.submit ?? 'Continue')}</button>
+</form>${options.after ?? ''}`,
+  });
+}
+
+/** A screen of choices: a heading, some lines, and one form whose buttons each post `choice`. */
+export function renderChoice(options: {
+  title: string;
+  heading: string;
+  lines: readonly string[];
+  action: string;
+  choices: readonly { value: string; label: string }[];
+}): string {
+  return renderPage({
+    title: options.title,
+    body: `<h1>${escapeHtml(options.heading)}</h1>
+${options.lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
+<form method="post" action="${escapeHtml(options.action)}">
+${options.choices.map((choice) => `<button type="submit" name="choice" value="${escapeHtml(choice.value)}">${escapeHtml(choice.label)}</button>`).join('\n')}
 </form>`,
   });
 }

@@ -8,6 +8,8 @@ export const EMAIL_PROVIDERS = ['outlook', 'gmail'] as const;
 export const PHONES = ['bound', 'none'] as const;
 export const PLANS = ['plus', 'free'] as const;
 export const MFAS = ['totp', 'none'] as const;
+/** How the account signs in: the provider's own password, or "Continue with Microsoft/Google" (its email provider's upstream). */
+export const METHODS = ['password', 'federated'] as const;
 
 /** How a one-time code reaches the user: an authenticator app, a text message, or an email. */
 export const SECOND_FACTOR_CHANNELS = ['totp', 'sms', 'email'] as const;
@@ -23,22 +25,27 @@ export type EmailProvider = (typeof EMAIL_PROVIDERS)[number];
 export type Phone = (typeof PHONES)[number];
 export type Plan = (typeof PLANS)[number];
 export type Mfa = (typeof MFAS)[number];
+export type Method = (typeof METHODS)[number];
 export type EntryPoint = (typeof ENTRY_POINTS)[number];
 
-/** The kind of account a cell signs in with: the four account axes. */
+/** The kind of account a cell signs in with: the five account axes. */
 export interface AccountSpec {
   emailProvider: EmailProvider;
   phone: Phone;
   plan: Plan;
   mfa: Mfa;
+  method: Method;
 }
 
 /** Account axes that do not apply to a target (it has no phones, say), each held to one value. */
 export type FixedAxes = Partial<AccountSpec>;
 
-/** `outlook/none/plus/totp`: how an account type is written in titles, heat maps and messages. */
+/**
+ * `outlook/none/plus/totp`, and `outlook/none/plus/totp/federated` for an account that signs in
+ * through its upstream: how an account type is written in titles, heat maps and messages.
+ */
 export function accountTypeLabel(spec: AccountSpec): string {
-  return `${spec.emailProvider}/${spec.phone}/${spec.plan}/${spec.mfa}`;
+  return `${spec.emailProvider}/${spec.phone}/${spec.plan}/${spec.mfa}${spec.method === 'federated' ? '/federated' : ''}`;
 }
 
 export type CookieCondition = (typeof COOKIE_CONDITIONS)[number];
@@ -58,6 +65,7 @@ export interface Axes {
   phone: readonly string[];
   plan: readonly string[];
   mfa: readonly string[];
+  method: readonly string[];
   cookies: readonly string[];
   clock: readonly string[];
   network: readonly string[];
@@ -69,6 +77,7 @@ export const AXIS_NAMES = [
   'phone',
   'plan',
   'mfa',
+  'method',
   'cookies',
   'clock',
   'network',
@@ -87,6 +96,7 @@ export function axes(extraNetworkPaths: readonly string[] = [], labEntryPoints =
     phone: fixed.phone ? [fixed.phone] : PHONES,
     plan: fixed.plan ? [fixed.plan] : PLANS,
     mfa: fixed.mfa ? [fixed.mfa] : MFAS,
+    method: fixed.method ? [fixed.method] : METHODS,
     cookies: COOKIE_CONDITIONS,
     clock: CLOCK_CONDITIONS,
     network: [...(labEntryPoints ? BUILT_IN_NETWORK_PATHS : [DIRECT]), ...extraNetworkPaths],

@@ -59,7 +59,7 @@ export function cellOf(annotations: readonly { type: string; description?: strin
 
 /** The account axes of a cell. */
 export function accountSpecOf(cell: Cell): AccountSpec {
-  return { emailProvider: cell.emailProvider, phone: cell.phone, plan: cell.plan, mfa: cell.mfa };
+  return { emailProvider: cell.emailProvider, phone: cell.phone, plan: cell.plan, mfa: cell.mfa, method: cell.method };
 }
 
 // covertable is a webpack-built CommonJS bundle: Node's ESM loader sees only its default export,
@@ -89,6 +89,7 @@ export const SEED_CASE: Cell = {
   phone: 'none',
   plan: 'plus',
   mfa: 'none',
+  method: 'password',
   cookies: 'fresh',
   clock: 'synced',
   network: 'direct',
@@ -104,6 +105,7 @@ const SMOKE: readonly Cell[] = [
     phone: 'bound',
     plan: 'free',
     mfa: 'totp',
+    method: 'password',
     cookies: 'returning',
     clock: 'ahead-90s',
     network: 'edge-east',
@@ -114,6 +116,7 @@ const SMOKE: readonly Cell[] = [
     phone: 'none',
     plan: 'free',
     mfa: 'none',
+    method: 'password',
     cookies: 'stale-login',
     clock: 'behind-90s',
     network: 'edge-west',
@@ -124,9 +127,34 @@ const SMOKE: readonly Cell[] = [
     phone: 'bound',
     plan: 'free',
     mfa: 'totp',
+    method: 'password',
     cookies: 'fresh',
     clock: 'synced',
     network: 'corporate',
+  },
+  // "Continue with Microsoft" with the broker's own second factor after it, on a proxied path.
+  {
+    profile: 'windows-edge',
+    emailProvider: 'outlook',
+    phone: 'none',
+    plan: 'free',
+    mfa: 'totp',
+    method: 'federated',
+    cookies: 'fresh',
+    clock: 'synced',
+    network: 'edge-east',
+  },
+  // "Continue with Google" from the iOS app.
+  {
+    profile: 'ios-app',
+    emailProvider: 'gmail',
+    phone: 'bound',
+    plan: 'plus',
+    mfa: 'none',
+    method: 'federated',
+    cookies: 'fresh',
+    clock: 'synced',
+    network: 'direct',
   },
 ];
 

@@ -19,6 +19,7 @@ export const BASELINE: Readonly<Record<Exclude<AxisName, 'profile'>, string>> = 
   phone: 'bound',
   plan: 'free',
   mfa: 'none',
+  method: 'password',
   cookies: 'fresh',
   clock: 'synced',
   network: 'direct',

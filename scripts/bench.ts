@@ -288,7 +288,7 @@ async function measure(): Promise<Measurements> {
 
     const codes = new CodeReader({ email: admin, sms: admin });
     const protocolOnce = async () => {
-      const account = generateAccount({ emailProvider: 'gmail', phone: 'none', plan: 'free', mfa: 'none' });
+      const account = generateAccount({ emailProvider: 'gmail', phone: 'none', plan: 'free', mfa: 'none', method: 'password' });
       await admin.createAccount(account);
       const started = performance.now();
       const login = await protocolLogin({

@@ -23,6 +23,7 @@ export type FaultExpectation = {
 const kind = (cell: Cell) => profileNamed(cell.profile).kind;
 const browser = (cell: Cell) => kind(cell) === 'web';
 const webTokenService = (cell: Cell) => kind(cell) !== 'ios-app';
+const federated = (cell: Cell) => cell.method === 'federated';
 /** What triage names for a fault of the web token service: a browser or the CLI, not the iOS app. */
 const WEB_TOKEN_SERVICE = ['client∈{browser,desktop-cli}'];
 
@@ -87,4 +88,25 @@ export const FAULT_EXPECTATIONS: Record<FaultId, FaultExpectation> = {
     needs: ['emailProvider=outlook'],
   },
   'rate-limit-tight': { hurts: () => true, anyCellMayBeHurt: true, category: 'rate_limited' },
+  'upstream-code-redeemed': {
+    hurts: (cell) => federated(cell) && cell.emailProvider === 'outlook',
+    category: 'token_exchange_failed',
+    cause: 'upstream-code-refused',
+    needs: ['emailProvider=outlook', 'method=federated'],
+  },
+  'upstream-key-rotated': {
+    hurts: (cell) => federated(cell) && cell.emailProvider === 'gmail',
+    category: 'token_exchange_failed',
+    cause: 'upstream-id-token',
+    needs: ['emailProvider=gmail', 'method=federated'],
+  },
+  'broker-clock-behind': { hurts: federated, category: 'token_exchange_failed', cause: 'upstream-id-token', needs: ['method=federated'] },
+  'upstream-form-post': { hurts: federated, category: 'token_exchange_failed', cause: 'federated-state-lost', needs: ['method=federated'] },
+  'upstream-email-unverified': {
+    hurts: (cell) => federated(cell) && cell.emailProvider === 'outlook',
+    category: 'token_exchange_failed',
+    cause: 'account-linking',
+    needs: ['emailProvider=outlook', 'method=federated'],
+  },
+  'broker-egress-broken': { hurts: federated, category: 'token_exchange_failed', cause: 'upstream-unreachable', needs: ['method=federated'] },
 };

@@ -42,6 +42,7 @@ export async function runLoad(perPath: number, concurrency: number): Promise<Loa
         phone: next % 3 ? 'none' : 'bound',
         plan: 'free',
         mfa: 'none',
+        method: 'password',
       });
       await admin.createAccount(account);
       const fetchImpl = fetchVia(paths[name]);

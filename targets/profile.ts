@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { EMAIL_PROVIDERS, MFAS, PHONES, PLANS, SECOND_FACTOR_CHANNELS } from '../matrix/axes.ts';
+import { EMAIL_PROVIDERS, METHODS, MFAS, PHONES, PLANS, SECOND_FACTOR_CHANNELS } from '../matrix/axes.ts';
 
 export class TargetProfileError extends Error {
   constructor(file: string, problems: readonly string[]) {
@@ -322,6 +322,7 @@ const ProfileSchema = z
         phone: z.enum(PHONES).optional(),
         plan: z.enum(PLANS).optional(),
         mfa: z.enum(MFAS).optional(),
+        method: z.enum(METHODS).optional(),
       })
       .optional()
       .describe('Account axes that do not apply to this target, each held to one value ({"phone": "none"}).'),

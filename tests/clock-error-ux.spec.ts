@@ -2,7 +2,7 @@ import { describeInAllure } from '../reporters/allure-metadata.ts';
 import { expect, test } from '../fixtures/test.ts';
 
 test.describe('error UX: a device clock beyond tolerance', () => {
-  test.use({ accountSpec: { emailProvider: 'gmail', phone: 'none', plan: 'free', mfa: 'none' } });
+  test.use({ accountSpec: { emailProvider: 'gmail', phone: 'none', plan: 'free', mfa: 'none', method: 'password' } });
 
   test(
     'a browser clock 15 minutes fast is told to check its clock, with a request_id',

@@ -8,7 +8,7 @@ import { profileNamed } from '../matrix/profiles.ts';
 test.describe('cross-platform: one account on the iOS app and the web, seconds apart', () => {
   // eslint-disable-next-line playwright/no-skipped-test
   test.skip(({ target }) => !target.native.ios, 'the target registers no iOS app client (nativeClients.ios)');
-  test.use({ accountSpec: { emailProvider: 'outlook', phone: 'none', plan: 'plus', mfa: 'none' } });
+  test.use({ accountSpec: { emailProvider: 'outlook', phone: 'none', plan: 'plus', mfa: 'none', method: 'password' } });
 
   for (const order of [
     ['ios-app', 'windows-chrome'],

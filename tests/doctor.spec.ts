@@ -82,7 +82,7 @@ test(
     } else {
       if (target.kind !== 'lab')
         throw new Error(`target ${profile.name} needs ACCOUNTS_FILE: the doctor signs in with its first account (or DOCTOR_ACCOUNT)`);
-      account = generateAccount({ emailProvider: 'gmail', phone: 'none', plan: 'free', mfa: 'none' });
+      account = generateAccount({ emailProvider: 'gmail', phone: 'none', plan: 'free', mfa: 'none', method: 'password' });
       await target.admin.createAccount(account);
     }
     redaction.add(account.password, account.totpSecret);

@@ -3,7 +3,7 @@ import { accountTypeLabel } from '../matrix/axes.ts';
 import { expect, test } from '../fixtures/test.ts';
 
 test.describe('sign-in journey', () => {
-  test.use({ accountSpec: { emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp' } });
+  test.use({ accountSpec: { emailProvider: 'gmail', phone: 'bound', plan: 'plus', mfa: 'totp', method: 'password' } });
 
   test(
     'a fresh account signs in end to end and lands on its home',

@@ -17,9 +17,9 @@ const accounts = [
 test('an accounts file is read, and its accounts match the account types they stand for', () => {
   const parsed = parseAccounts(JSON.stringify(accounts), 'accounts.json');
   assert.equal(parsed.length, 3);
-  assert.ok(parsed[0] && matches(parsed[0], { emailProvider: 'outlook', phone: 'none', plan: 'plus', mfa: 'none' }));
-  assert.ok(parsed[1] && matches(parsed[1], { emailProvider: 'gmail', phone: 'bound', plan: 'free', mfa: 'totp' }));
-  assert.ok(parsed[1] && !matches(parsed[1], { emailProvider: 'gmail', phone: 'bound', plan: 'free', mfa: 'none' }));
+  assert.ok(parsed[0] && matches(parsed[0], { emailProvider: 'outlook', phone: 'none', plan: 'plus', mfa: 'none', method: 'password' }));
+  assert.ok(parsed[1] && matches(parsed[1], { emailProvider: 'gmail', phone: 'bound', plan: 'free', mfa: 'totp', method: 'password' }));
+  assert.ok(parsed[1] && !matches(parsed[1], { emailProvider: 'gmail', phone: 'bound', plan: 'free', mfa: 'none', method: 'password' }));
 });
 
 test('a bad accounts file names the file, each entry and field, and the form expected', () => {

@@ -62,6 +62,7 @@ test('titles read profile · account type · cookies · clock · network', () =>
       phone: 'none',
       plan: 'plus',
       mfa: 'totp',
+      method: 'password',
       cookies: 'stale-login',
       clock: 'ahead-90s',
       network: 'edge-west',

@@ -42,6 +42,7 @@ const cell = (profile: string, emailProvider: Cell['emailProvider'], network = '
   phone: 'none',
   plan: 'plus',
   mfa: 'none',
+  method: 'password',
   cookies: 'fresh',
   clock: 'synced',
   network,
@@ -86,6 +87,7 @@ function writeCell(dir: string, axes: Cell, verdict: Classification | undefined,
       cell: axes,
       profile: axes.profile,
       engine: 'chromium (native)',
+      hops: [],
       exchanges: [
         {
           endpoint: 'http://127.0.0.1:4700/token',

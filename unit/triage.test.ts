@@ -97,6 +97,7 @@ test('triage picks a red cell whose axes it can move, and names every axis it co
     phone: ['bound', 'none'],
     plan: ['plus', 'free'],
     mfa: ['totp', 'none'],
+    method: ['password', 'federated'],
     cookies: ['fresh', 'returning', 'stale-login'],
     clock: ['synced', 'ahead-90s'],
     network: ['direct'],
