@@ -5,13 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { faker } from '@faker-js/faker';
 import { Secret } from 'otpauth';
-import { EMAIL_PROVIDERS, type AccountSpec, type EmailProvider, type Method, type Plan } from '../matrix/axes.ts';
+import type { AccountSpec, Method, Plan } from '../matrix/axes.ts';
+import { PROVIDER_DOMAINS } from './account.ts';
 
-/** The address domains of each email provider: an Outlook-family address is any of three. */
-export const PROVIDER_DOMAINS: Record<EmailProvider, readonly string[]> = {
-  outlook: ['outlook.com', 'hotmail.com', 'live.com'],
-  gmail: ['gmail.com'],
-};
 
 export interface TestAccount {
   email: string;
@@ -23,12 +19,11 @@ export interface TestAccount {
   totpSecret: string | null;
   /** How it signs in: its password here (default), or through its email provider's upstream. */
   method?: Method | undefined;
+  /** The upstream a federated account signs in through, when not the one for its email provider. */
+  upstream?: string | undefined;
 }
 
-export function providerOf(email: string): EmailProvider | undefined {
-  const domain = email.split('@')[1]?.toLowerCase() ?? '';
-  return EMAIL_PROVIDERS.find((provider) => PROVIDER_DOMAINS[provider].includes(domain));
-}
+export { PROVIDER_DOMAINS, providerOf } from './account.ts';
 
 /** A fresh account for `spec`. The random suffix keeps addresses unique across runs against one lab. */
 export function generateAccount(spec: AccountSpec): TestAccount {

@@ -1,3 +1,4 @@
+import { devtoolsSession } from '../browsers/devtools.ts';
 import type { Page } from '@playwright/test';
 import { journeyStep } from '../evidence/timeline.ts';
 import { authorizationUrl, createPkce } from './oauth.ts';
@@ -56,6 +57,18 @@ export class IosAppClient {
         }
         await route.fulfill({ response });
       });
+
+      // At the end of redirects the browser follows by itself (an upstream provider's return, then
+      // the provider's own hops), the app's redirect is never routed, and the browser drops it
+      // (an unknown scheme): on Chromium its raw answer is read off the DevTools protocol instead.
+      if (this.page.context().browser()?.browserType().name() === 'chromium') {
+        const cdp = await devtoolsSession(this.page);
+        await cdp.send('Network.enable');
+        cdp.on('Network.responseReceivedExtraInfo', (event) => {
+          const location = Object.entries(event.headers).find(([name]) => name.toLowerCase() === 'location')?.[1];
+          if (location?.startsWith(client.redirectUri)) resolveRedirect(new URL(location));
+        });
+      }
 
       await journeyStep('Open the sign-in sheet', async () => {
         await this.page.goto(authorizationUrl(this.options.authorizationEndpoint, client, pkce));

@@ -1,26 +1,42 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { AuthmatrixError, type Classification } from '../evidence/verdict.ts';
-import { secondFactorChannel, TOTP_PERIOD_MS, type CodeSource, type JourneyAccount } from '../accounts/account.ts';
+import { secondFactorChannel, TOTP_PERIOD_MS, upstreamOf, type CodeSource, type JourneyAccount } from '../accounts/account.ts';
 import type { SecondFactorChannel } from '../matrix/axes.ts';
-import type { TargetProfile, TextMatch } from '../targets/profile.ts';
+import type { TargetProfile, TextMatch, UpstreamProfile } from '../targets/profile.ts';
 import { EmailPage } from './email.page.ts';
-import { askNow, firstText, visibleLocator } from './locate.ts';
+import { askNow, buttonLocator, firstText, visibleLocator } from './locate.ts';
+import { journeyStep } from '../evidence/timeline.ts';
 import { PassThroughPage } from './pass-through.page.ts';
 import { PasswordPage } from './password.page.ts';
 import { SecondFactorPage } from './second-factor.page.ts';
 
-/** The identity provider's screens as its target profile describes them. */
-export type ProviderProfile = Pick<TargetProfile, 'screens' | 'identityProvider'>;
+/** The identity provider's screens as its target profile describes them, and the upstreams it federates to. */
+export type ProviderProfile = Pick<TargetProfile, 'screens' | 'identityProvider'> & Partial<Pick<TargetProfile, 'federation'>>;
 
-/** A screen of the provider the journey can recognise and act on. */
-export type ProviderScreen =
+/** A screen of the provider (or, with `via`, of the upstream it sent the browser to) the journey can recognise and act on. */
+export type ProviderScreen = (
   | { kind: 'identifier'; withPassword: boolean }
   | { kind: 'password' }
   | { kind: 'second-factor' }
-  | { kind: 'pass-through'; page: PassThroughPage };
+  | { kind: 'pass-through'; page: PassThroughPage }
+) & { via?: UpstreamScreens };
+
+/** An upstream provider's screens, met between the provider's "Continue with …" and its return. */
+interface UpstreamScreens {
+  name: string;
+  profile: UpstreamProfile;
+  screens: IdentityProviderScreens;
+}
 
 /** Why a journey stopped on the provider's screens. */
-export type LoginStepReason = 'unknown-screen' | 'step-refused' | 'screen-stuck' | 'screen-repeated' | 'no-code-channel' | 'no-login';
+export type LoginStepReason =
+  | 'unknown-screen'
+  | 'step-refused'
+  | 'screen-stuck'
+  | 'screen-repeated'
+  | 'no-code-channel'
+  | 'no-login'
+  | 'no-upstream';
 
 function loginStepVerdict(reason: LoginStepReason, screen: string | undefined, summary: string): Classification {
   switch (reason) {
@@ -28,6 +44,8 @@ function loginStepVerdict(reason: LoginStepReason, screen: string | undefined, s
       return { category: 'test-defect', cause: 'account-has-no-code-channel', summary };
     case 'no-login':
       return { category: 'test-defect', cause: 'account-has-no-login', summary };
+    case 'no-upstream':
+      return { category: 'test-defect', cause: 'account-has-no-upstream', summary };
     case 'step-refused':
       return { category: 'login-step-failed', cause: screen ?? 'step-refused', summary };
     default:
@@ -74,7 +92,14 @@ const originOf = (url: string): string | undefined => {
   }
 };
 
-const screenName = (screen: ProviderScreen) => (screen.kind === 'pass-through' ? screen.page.title : screen.kind);
+/** The screen as its own provider's screens see it. */
+function withoutVia(screen: ProviderScreen): ProviderScreen {
+  const { via: _via, ...own } = screen;
+  return own as ProviderScreen;
+}
+
+const screenName = (screen: ProviderScreen) =>
+  `${screen.via ? `${screen.via.name} ` : ''}${screen.kind === 'pass-through' ? screen.page.title : screen.kind}`;
 
 /**
  * The identity provider's screens, met in whatever order the provider shows them: the journey
@@ -103,6 +128,10 @@ export class IdentityProviderScreens {
 
   /** The provider's origin, where none of the client's own pages are: its screens are looked for first there. */
   readonly #providerOrigin: string | undefined;
+  /** Every origin of the provider and the client: a page elsewhere, during a federated sign-in, is the upstream's. */
+  readonly #ownOrigins: Set<string | undefined>;
+  /** The upstream the account being signed in goes through, for a federated account. */
+  #upstream: UpstreamScreens | undefined;
 
   /** `clientUrls`: where the client's own pages are (the web app's start and callback). */
   constructor(
@@ -113,6 +142,7 @@ export class IdentityProviderScreens {
     const { screens } = profile;
     const origin = originOf(profile.identityProvider.issuer);
     this.#providerOrigin = clientUrls.some((url) => originOf(url) === origin) ? undefined : origin;
+    this.#ownOrigins = new Set([origin, ...clientUrls.map(originOf)]);
     this.email = new EmailPage(page, screens.email, screens.typing);
     this.password = new PasswordPage(page, screens.password, screens.typing);
     this.secondFactor = screens.secondFactor ? new SecondFactorPage(page, screens.secondFactor, screens.typing) : undefined;
@@ -164,6 +194,7 @@ export class IdentityProviderScreens {
    * Codes are asked of `codes` only when a second-factor screen appears.
    */
   async signIn(account: JourneyAccount, codes: CodeSource, done: () => Promise<boolean>): Promise<void> {
+    this.#upstream = account.method === 'federated' ? this.#upstreamFor(account) : undefined;
     // Where codes may come by message, the inbox's place is marked before anything is sent.
     const expected = this.secondFactor ? secondFactorChannel(account, this.profile.screens.secondFactor?.channels) : undefined;
     if (expected && expected !== 'totp') await codes.beginSignIn?.(account, expected);
@@ -182,14 +213,47 @@ export class IdentityProviderScreens {
         );
       await this.act(screen, account, codes);
       this.acted.add(screen.kind);
-      await this.leave(screen, account);
+      await this.leave(screen, account, done);
     }
+  }
+
+  /** The upstream a federated account signs in through: the profile's, for its email provider (or as ACCOUNTS_FILE names it). */
+  #upstreamFor(account: JourneyAccount): UpstreamScreens {
+    const upstreams = this.profile.federation ?? [];
+    const upstream = upstreamOf(account, upstreams);
+    if (!upstream)
+      throw new LoginStepError(
+        'no-upstream',
+        'identifier',
+        `account ${account.email} signs in through ${account.upstream ? `upstream "${account.upstream}"` : 'the upstream of its email provider'}, which the target profile does not describe (federation: ${upstreams.map((known) => known.name).join(', ') || 'none'})`,
+      );
+    const issuer = upstream.origin ?? this.profile.identityProvider.issuer;
+    return {
+      name: upstream.name,
+      profile: upstream,
+      screens: new IdentityProviderScreens(this.page, { screens: upstream.screens, identityProvider: { issuer, sessionCookies: [] } }),
+    };
+  }
+
+  /** Whether the page is the upstream's: its origin, or any site that is neither the provider's nor the client's. */
+  #onUpstream(upstream: UpstreamScreens): boolean {
+    const origin = originOf(this.page.url());
+    if (origin === undefined) return false;
+    return upstream.profile.origin ? originOf(upstream.profile.origin) === origin : !this.#ownOrigins.has(origin);
   }
 
   /** Does what the profile says to do on `screen` for `account`. */
   async act(screen: ProviderScreen, account: JourneyAccount, codes: CodeSource): Promise<void> {
+    if (screen.via) return screen.via.screens.act(withoutVia(screen), account, codes);
     switch (screen.kind) {
       case 'identifier': {
+        if (this.#upstream) {
+          // A federated account: "Continue with …" on the provider's first screen, then the upstream's screens.
+          const name = this.#upstream.profile.button;
+          const start = buttonLocator(this.page, name).or(this.page.getByRole('link', { name })).first();
+          await journeyStep(`Continue with ${this.#upstream.name}`, () => start.click());
+          return;
+        }
         const byLogin = this.profile.screens.email.value === 'login';
         const identifier = byLogin ? account.login : account.email;
         if (!identifier)
@@ -239,7 +303,8 @@ export class IdentityProviderScreens {
    * words standing for a moment, or with words the profile names as a refusal. A notice of
    * success or progress never refuses a step, on this screen or on the next.
    */
-  async leave(screen: ProviderScreen, account: JourneyAccount): Promise<void> {
+  async leave(screen: ProviderScreen, account: JourneyAccount, done?: () => Promise<boolean>): Promise<void> {
+    if (screen.via) return screen.via.screens.leave(withoutVia(screen), account, done);
     const name = screenName(screen);
     const marker =
       screen.kind === 'identifier'
@@ -251,7 +316,9 @@ export class IdentityProviderScreens {
             : screen.page.marker.first();
     let standing: { text: string; since: number } | undefined;
     let notice: string | undefined;
-    const gone = async () => !(await marker.isVisible().catch(() => false));
+    // Gone: the screen gave way, or the client already has what it waited for (a native app's
+    // redirect, caught while the page still shows the step that sent it).
+    const gone = async () => !(await marker.isVisible().catch(() => false)) || ((await done?.()) ?? false);
     try {
       await expect
         .poll(
@@ -336,6 +403,14 @@ export class IdentityProviderScreens {
    * email field is never taken for a provider screen.
    */
   async #look(done: () => Promise<boolean>): Promise<ProviderScreen | 'done' | undefined> {
+    const upstream = this.#upstream;
+    if (upstream && this.#onUpstream(upstream)) {
+      // A native client may have its redirect while the page still shows the upstream's last screen.
+      const screen = askNow(upstream.screens.recognise());
+      if (await done()) return 'done';
+      const found = await screen();
+      return found ? { ...found, via: upstream } : undefined;
+    }
     if (this.#providerOrigin !== undefined && originOf(this.page.url()) === this.#providerOrigin) {
       const screen = await this.recognise();
       if (screen) return screen;

@@ -37,11 +37,11 @@ function track(child: ChildProcess): void {
     });
 }
 
-/** The lab's six ports, from LAB_PORT on, by what each serves. */
-const LAB_PORT_ROLES = ['issuer', 'web app', 'SMTP', 'edge-east', 'edge-west', 'corporate'] as const;
+/** The lab's nine ports, from LAB_PORT on, by what each serves. */
+const LAB_PORT_ROLES = ['issuer', 'web app', 'SMTP', 'edge-east', 'edge-west', 'corporate', 'Microsoft upstream', 'Google upstream', "broker's egress"] as const;
 
 /**
- * Whether a run can start its lab on `base`..`base + 5`, read before it starts one: a problem when
+ * Whether a run can start its lab on `base`..`base + 8`, read before it starts one: a problem when
  * another process holds any of them (named with its PID, and a stray lab named as one) and the run
  * cannot reuse it; `reusedPid` when a whole lab is there for the run to reuse (outside CI).
  */
@@ -59,7 +59,7 @@ export function labPortsPreflight(base: number, reuse: boolean): { problem?: str
   return {
     problem:
       `authmatrix: port${holders.length > 1 ? 's' : ''} ${ports} ${holders.length > 1 ? 'are' : 'is'} held by ${describeHolder(first.holder)}, and ${why}. ` +
-      `${stopHint(first.holder).replace(/^s/, 'S')}, or set LAB_PORT to another base port (six free ports from it).`,
+      `${stopHint(first.holder).replace(/^s/, 'S')}, or set LAB_PORT to another base port (nine free ports from it).`,
   };
 }
 

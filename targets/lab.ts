@@ -27,6 +27,37 @@ export function labProfile(lab: LabDescription, tokenEndpoint: string): TargetPr
       interstitials: [],
       notices: [],
     },
+    // The upstreams behind "Continue with Microsoft" / "Continue with Google", each in its own words.
+    federation: [
+      {
+        name: 'microsoft',
+        button: 'Continue with Microsoft',
+        emailProviders: ['outlook'],
+        origin: lab.urls.upstreams.microsoft,
+        screens: {
+          typing: 'fill',
+          email: { field: { label: 'Email, phone, or Skype' }, submit: 'Next', value: 'email' },
+          password: { field: { label: 'Password' }, submit: 'Sign in' },
+          consent: { recognise: { heading: 'Permissions requested' }, steps: [{ click: 'Accept' }] },
+          interstitials: [{ name: 'Stay signed in?', recognise: { heading: 'Stay signed in?' }, steps: [{ click: 'No' }] }],
+          notices: [],
+        },
+      },
+      {
+        name: 'google',
+        button: 'Continue with Google',
+        emailProviders: ['gmail'],
+        origin: lab.urls.upstreams.google,
+        screens: {
+          typing: 'fill',
+          email: { field: { label: 'Email or phone' }, submit: 'Next', value: 'email' },
+          password: { field: { label: 'Enter your password' }, submit: 'Next' },
+          consent: { recognise: { heading: 'Sign in to authmatrix' }, steps: [{ click: 'Continue' }] },
+          interstitials: [{ name: 'Choose an account', recognise: { heading: 'Choose an account' }, steps: [{ click: 'Use another account' }] }],
+          notices: [],
+        },
+      },
+    ],
     signedIn: {
       visible: { heading: "You're signed in" },
       accountEmail: { role: 'status', name: 'Account email' },

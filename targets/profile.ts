@@ -180,6 +180,84 @@ const SessionCookieSchema = z
 /** A session cookie of the provider: its name, and the attributes it is set with where they matter. */
 export type SessionCookie = z.output<typeof SessionCookieSchema>;
 
+const ScreensSchema = z
+  .strictObject({
+    typing: z
+      .enum(['fill', 'keys'])
+      .default('fill')
+      .describe('How fields are typed: fill (default), or keys, key by key, for a page that needs key events.'),
+    email: z
+      .strictObject({
+        field: Field,
+        submit: Text.optional().describe('Its button; without one, the password field is on the same screen.'),
+        value: z
+          .enum(['email', 'login'])
+          .default('email')
+          .describe("What is typed: the account's email (default) or its login from ACCOUNTS_FILE."),
+      })
+      .describe('The identifier screen.'),
+    password: z.strictObject({ field: Field, submit: Text.describe('Its button.') }).describe('The password screen.'),
+    secondFactor: z
+      .strictObject({
+        field: Field,
+        submit: Text.describe('Its button.'),
+        channels: z.array(z.enum(SECOND_FACTOR_CHANNELS)).min(1).describe('The ways the provider sends codes: totp, sms, email.'),
+        totpLookahead: z
+          .union([z.literal(0), z.literal(1)])
+          .optional()
+          .describe(
+            "How many periods ahead the provider accepts a TOTP code: 1 (default), or 0 for one that refuses a user's next code until its period comes.",
+          ),
+        remembersDevice: z
+          .boolean()
+          .optional()
+          .describe(
+            'The provider skips the second factor on a device it remembers: excuses returning cells only (the report says so).',
+          ),
+      })
+      .optional()
+      .describe(
+        'The second factor, handled when the provider shows it. An account with TOTP that is never asked for its code fails as security-regression.',
+      ),
+    consent: Consent.optional(),
+    interstitials: z
+      .array(PassThrough.extend({ name: z.string().min(1).describe('A name for the screen, in reports.') }))
+      .default([])
+      .describe('Screens passed through when shown ("Stay signed in?", an account picker).'),
+    refusal: VisibleSchema.optional().describe(
+      'How the provider says it refused a step, when not (only) with role=alert: counted as soon as it shows with the screen still up.',
+    ),
+    notices: z
+      .array(Text)
+      .default([])
+      .describe(
+        'Words of notices (toasts, role=alert or role=status) that never refuse a step, beyond the built-in success and progress words.',
+      ),
+  })
+  .describe("The provider's screens.");
+/** The screens of a provider (the client's own, or an upstream one). */
+export type ProviderScreensProfile = z.output<typeof ScreensSchema>;
+
+const UpstreamSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a lower-case name such as microsoft')
+      .describe('A short lower-case name for the upstream, in reports: microsoft, google.'),
+    button: Text.describe('The button or link on the provider\'s sign-in screen that starts it: "Continue with Microsoft".'),
+    emailProviders: z
+      .array(z.enum(EMAIL_PROVIDERS))
+      .min(1)
+      .describe('The accounts that sign in through it, by email provider: ["outlook"] for Microsoft, ["gmail"] for Google.'),
+    origin: HttpUrl.optional().describe(
+      "The upstream's site (https://login.microsoftonline.com); without it, any site that is neither the provider's nor the app's.",
+    ),
+    screens: ScreensSchema.describe("The upstream's own screens, described as the provider's are."),
+  })
+  .describe('An upstream provider the identity provider federates to ("Continue with Microsoft").');
+/** An upstream provider the identity provider federates to, and its screens. */
+export type UpstreamProfile = z.output<typeof UpstreamSchema>;
+
 const ProfileSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema this file follows ("./profile.schema.json"), for editors.'),
@@ -219,61 +297,13 @@ const ProfileSchema = z
           ),
       })
       .describe('The identity provider.'),
-    screens: z
-      .strictObject({
-        typing: z
-          .enum(['fill', 'keys'])
-          .default('fill')
-          .describe('How fields are typed: fill (default), or keys, key by key, for a page that needs key events.'),
-        email: z
-          .strictObject({
-            field: Field,
-            submit: Text.optional().describe('Its button; without one, the password field is on the same screen.'),
-            value: z
-              .enum(['email', 'login'])
-              .default('email')
-              .describe("What is typed: the account's email (default) or its login from ACCOUNTS_FILE."),
-          })
-          .describe('The identifier screen.'),
-        password: z.strictObject({ field: Field, submit: Text.describe('Its button.') }).describe('The password screen.'),
-        secondFactor: z
-          .strictObject({
-            field: Field,
-            submit: Text.describe('Its button.'),
-            channels: z.array(z.enum(SECOND_FACTOR_CHANNELS)).min(1).describe('The ways the provider sends codes: totp, sms, email.'),
-            totpLookahead: z
-              .union([z.literal(0), z.literal(1)])
-              .optional()
-              .describe(
-                "How many periods ahead the provider accepts a TOTP code: 1 (default), or 0 for one that refuses a user's next code until its period comes.",
-              ),
-            remembersDevice: z
-              .boolean()
-              .optional()
-              .describe(
-                'The provider skips the second factor on a device it remembers: excuses returning cells only (the report says so).',
-              ),
-          })
-          .optional()
-          .describe(
-            'The second factor, handled when the provider shows it. An account with TOTP that is never asked for its code fails as security-regression.',
-          ),
-        consent: Consent.optional(),
-        interstitials: z
-          .array(PassThrough.extend({ name: z.string().min(1).describe('A name for the screen, in reports.') }))
-          .default([])
-          .describe('Screens passed through when shown ("Stay signed in?", an account picker).'),
-        refusal: VisibleSchema.optional().describe(
-          'How the provider says it refused a step, when not (only) with role=alert: counted as soon as it shows with the screen still up.',
-        ),
-        notices: z
-          .array(Text)
-          .default([])
-          .describe(
-            'Words of notices (toasts, role=alert or role=status) that never refuse a step, beyond the built-in success and progress words.',
-          ),
-      })
-      .describe("The provider's screens."),
+    screens: ScreensSchema,
+    federation: z
+      .array(UpstreamSchema)
+      .optional()
+      .describe(
+        'Upstream providers behind "Continue with …" buttons: federated accounts (method "federated" in ACCOUNTS_FILE) sign in through the one for their email provider. Without it, the method axis is held to password.',
+      ),
     signedIn: z
       .strictObject({
         url: Regex.optional().describe('A URL pattern of the signed-in page.'),

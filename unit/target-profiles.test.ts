@@ -124,6 +124,7 @@ test('the lab is a profile like any other, built from the running lab', () => {
       smtp: 'smtp://127.0.0.1:4702',
       mobileToken: 'http://127.0.0.1:4700/mobile/token',
       entryPoints: { 'edge-east': 'http://127.0.0.1:4703', 'edge-west': 'http://127.0.0.1:4704', corporate: 'http://127.0.0.1:4705' },
+      upstreams: { microsoft: 'http://login.microsoft.localhost:4706', google: 'http://accounts.google.localhost:4707' },
     },
     clients: {
       web: { clientId: 'authmatrix-web', redirectUri: 'http://localhost:4701/callback', scope: 'openid email plan' },
