@@ -276,6 +276,14 @@ function tokenExchangeCause(evidence: FailureEvidence): { cause: TokenExchangeCa
   return { cause: 'unknown', why: 'nothing in the response says why' };
 }
 
+const hostOf = (origin: string) => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return origin;
+  }
+};
+
 const FEDERATION_WHY: Record<FederationCause, (upstream: string) => string> = {
   'federated-state-lost': (upstream) =>
     `the provider could not match ${upstream}'s answer to the sign-in it started: its state (a cookie) did not survive the return`,
@@ -291,7 +299,7 @@ const FEDERATION_WHY: Record<FederationCause, (upstream: string) => string> = {
  * carried back by the upstream's return, or an error the upstream sent back.
  */
 function federationCause(evidence: FailureEvidence, federation: FederationEvidence): { cause: TokenExchangeCause; why: string } {
-  const upstream = federation.upstream;
+  const upstream = hostOf(federation.upstream);
   const said = [
     federation.brokerError?.error,
     federation.brokerError?.description,

@@ -107,7 +107,7 @@ export const FAULT_CATALOG = [
   {
     id: 'upstream-key-rotated',
     models:
-      "Google signs id_tokens with a new key, published only from now on; the broker's cached JWKS (refreshed daily, not on an unknown kid) does not have it: the id_token's signature cannot be checked",
+      "Google rotates its signing key as it issues each id_token, publishing the new key only then; the broker's cached JWKS (fetched as it started, refreshed daily, not on an unknown kid) does not have it: the id_token's signature cannot be checked",
     hurts: 'federated sign-ins of Gmail accounts (through Google), on every client',
   },
   {

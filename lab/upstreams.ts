@@ -10,7 +10,7 @@
  * `upstream-email-unverified` has Microsoft mark addresses unverified.
  */
 import './quiet-runtime-warning.ts';
-import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -84,7 +84,8 @@ export async function startUpstream(spec: UpstreamSpec, port: number, deps: Upst
   const issuer = `http://${spec.host}:${(server.address() as AddressInfo).port}`;
   const clientSecret = randomBytes(24).toString('base64url');
   const current = { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, kid: `${spec.name}-${randomBytes(4).toString('hex')}` };
-  const next = { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, kid: `${spec.name}-next-${randomBytes(4).toString('hex')}` };
+  /** Keys a rotation signs with (`upstream-key-rotated`): each published as it is first used, the newest last. */
+  const rotated: { key: KeyObject; kid: string }[] = [];
   const { accounts, faults, log } = deps;
   const holds = (account: Account | undefined): account is Account =>
     account !== undefined && spec.domains.includes(account.email.split('@')[1] ?? '');
@@ -141,8 +142,10 @@ export async function startUpstream(spec: UpstreamSpec, port: number, deps: Upst
     const oidc = (ctx as KoaContextWithOIDC).oidc as KoaContextWithOIDC['oidc'] | undefined;
     if (oidc?.route === 'jwks' && spec.name === 'google' && faults.isArmed('upstream-key-rotated')) {
       const body = ctx.body as { keys: object[] };
-      const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = signingJwk(next.key, next.kid);
-      body.keys = [...body.keys, publicJwk];
+      body.keys = [
+        ...body.keys,
+        ...rotated.map(({ key, kid }) => ({ ...createPublicKey(key).export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' })),
+      ];
     }
     if (oidc?.route !== 'token' || ctx.method !== 'POST') return;
     const body = ctx.body as { id_token?: unknown; error?: string; error_description?: string } | undefined;
@@ -154,6 +157,10 @@ export async function startUpstream(spec: UpstreamSpec, port: number, deps: Upst
       body.error_description = aadsts(body.error, grantDetails.get(ctx.req) ?? body.error_description ?? '');
     if (ctx.status !== 200) return;
     if (spec.name === 'google' && faults.isArmed('upstream-key-rotated') && typeof body?.id_token === 'string') {
+      // A key newer than any key set fetched before this token was issued.
+      const next = { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, kid: `${spec.name}-${randomBytes(4).toString('hex')}` };
+      rotated.push(next);
+      if (rotated.length > 5) rotated.shift();
       body.id_token = await new SignJWT(decodeJwt(body.id_token)).setProtectedHeader({ alg: 'RS256', kid: next.kid }).sign(next.key);
     }
     // Redeemed, then slow to answer: a client that gives up first never sees these tokens.
