@@ -206,7 +206,8 @@ export function cellsFor(tier: Tier, extraNetworkPaths: readonly string[] = [], 
     // Away from the lab, a smoke cell on a lab entry point goes direct instead; a fixed account
     // axis takes its one value, and cells that become the same are run once.
     const seen = new Set<string>();
-    const smoke = SMOKE.map((cell) => ({
+    // A hand-picked federated cell stands for federation: on a target without it, it is left out.
+    const smoke = SMOKE.filter((cell) => fixed.method === undefined || cell.method === fixed.method).map((cell) => ({
       ...cell,
       ...fixed,
       network: axes.network.includes(cell.network) ? cell.network : 'direct',

@@ -13,7 +13,7 @@ test('a valid account is created with a lower-cased address and no readable pass
   assert.equal(store.verifyPassword(account, 'correct horse'), true);
   assert.equal(store.verifyPassword(account, 'wrong horse!'), false);
   assert.equal(JSON.stringify(store.list()).includes('correct horse'), false);
-  assert.deepEqual(Object.keys(store.list()[0] ?? {}).sort(), ['createdAt', 'email', 'id', 'mfa', 'phone', 'plan']);
+  assert.deepEqual(Object.keys(store.list()[0] ?? {}).sort(), ['createdAt', 'email', 'id', 'method', 'mfa', 'phone', 'plan']);
 });
 
 test('a second account with the same address is refused', () => {

@@ -12,7 +12,7 @@ import type { Cell } from '../matrix/cells.ts';
 import { BASELINE } from '../matrix/triage.ts';
 
 test('every catalogued fault says what it models and whom it hurts, and the drill holds an expectation for it, with the conditions triage must name', () => {
-  assert.equal(FAULT_CATALOG.length, 14);
+  assert.equal(FAULT_CATALOG.length, 20);
   for (const fault of FAULT_CATALOG) {
     assert.ok(fault.models.length > 30 && fault.hurts.length > 10, fault.id);
     assert.ok(FAULT_EXPECTATIONS[fault.id], fault.id);
