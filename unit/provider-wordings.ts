@@ -965,3 +965,173 @@ export const PROVIDER_WORDINGS: readonly ProviderWording[] = [
     source: 'https://docs.aws.amazon.com/botocore/latest/reference/services/signin/client/exceptions/TooManyRequestsError.html',
   },
 ];
+
+/** What brokers and their libraries say when a federated sign-in fails past the upstream, verbatim (see `source`). */
+export interface FederationWording {
+  product: string;
+  text: string;
+  cause: 'upstream-code-refused' | 'upstream-id-token' | 'federated-state-lost' | 'account-linking' | 'upstream-unreachable';
+  source: string;
+}
+
+const KC_MSG = 'keycloak/keycloak themes/src/main/resources/theme/base/login/messages/messages_en.properties';
+const KC_OIDC = 'keycloak/keycloak services/src/main/java/org/keycloak/broker/oidc/OIDCIdentityProvider.java';
+const ENTRA = 'MicrosoftDocs/entra-docs docs/identity-platform/reference-error-codes.md';
+const IDMODEL = 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet src/Microsoft.IdentityModel.Tokens/LogMessages.cs';
+const AUTHJS = 'nextauthjs/next-auth packages/core/src/lib/actions/callback/oauth/checks.ts';
+const ASPNET = 'dotnet/aspnetcore src/Security/Authentication/OAuth/src/OAuthHandler.cs';
+const PSA = 'python-social-auth/social-core social_core/exceptions.py';
+const ALLAUTH = 'pennersr/django-allauth allauth/socialaccount/adapter.py';
+const JOSE = 'panva/jose src/util/errors.ts, src/lib/jwt_claims_set.ts';
+
+export const FEDERATION_WORDINGS_SEEN: readonly FederationWording[] = [
+  {
+    product: 'Entra ID',
+    text: 'AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+    cause: 'upstream-code-refused',
+    source: ENTRA,
+  },
+  {
+    product: 'Entra ID',
+    text: 'AADSTS70002: Error validating credentials. AADSTS70008: The provided authorization code or refresh token is expired. Send a new interactive authorization request for this user and resource.',
+    cause: 'upstream-code-refused',
+    source: 'MicrosoftDocs/azure-docs articles/active-directory/azuread-dev/v1-protocols-oauth-code.md',
+  },
+  {
+    product: 'Entra ID',
+    text: "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{appId}'.",
+    cause: 'upstream-code-refused',
+    source: 'https://github.com/keycloak/keycloak/issues/31294',
+  },
+  {
+    product: 'Keycloak',
+    text: 'Unexpected response from token endpoint https://login.microsoftonline.com/common/oauth2/v2.0/token. status=401, response={"error":"invalid_client"}',
+    cause: 'upstream-code-refused',
+    source: 'keycloak/keycloak services/src/main/java/org/keycloak/broker/oidc/AbstractOAuth2IdentityProvider.java',
+  },
+  { product: 'Keycloak', text: 'Could not obtain token from identity provider.', cause: 'upstream-code-refused', source: KC_MSG },
+  {
+    product: 'Google OAuth',
+    text: 'invalid_grant Malformed auth code.',
+    cause: 'upstream-code-refused',
+    source: 'https://github.com/googleworkspace/go-samples/issues/85',
+  },
+  {
+    product: 'Google OAuth',
+    text: 'invalid_grant Code was already redeemed.',
+    cause: 'upstream-code-refused',
+    source: 'https://github.com/bitly/oauth2_proxy/issues/368',
+  },
+  {
+    product: 'ASP.NET Core',
+    text: 'OAuth token endpoint failure: Status: BadRequest;Headers: ;Body: ;',
+    cause: 'upstream-code-refused',
+    source: ASPNET,
+  },
+  { product: 'Keycloak', text: 'token signature validation failed', cause: 'upstream-id-token', source: KC_OIDC },
+  {
+    product: 'Keycloak',
+    text: 'Wrong issuer from token. Got: https://sts.windows.net/x/ expected: https://login.microsoftonline.com/x/v2.0',
+    cause: 'upstream-id-token',
+    source: KC_OIDC,
+  },
+  { product: 'Keycloak', text: 'Invalid signature in response from identity provider.', cause: 'upstream-id-token', source: KC_MSG },
+  {
+    product: 'Microsoft.IdentityModel',
+    text: "IDX10501: Signature validation failed. Unable to match key: kid: 'abc'.",
+    cause: 'upstream-id-token',
+    source: IDMODEL,
+  },
+  {
+    product: 'Microsoft.IdentityModel',
+    text: "IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom: '{0}', Current time: '{1}'.",
+    cause: 'upstream-id-token',
+    source: IDMODEL,
+  },
+  { product: 'jose', text: 'no applicable key found in the JSON Web Key Set', cause: 'upstream-id-token', source: JOSE },
+  { product: 'jose', text: '"iat" claim timestamp check failed (it should be in the past)', cause: 'upstream-id-token', source: JOSE },
+  {
+    product: 'python-social-auth',
+    text: 'Token error: Incorrect id_token: nbf',
+    cause: 'upstream-id-token',
+    source: 'python-social-auth/social-core social_core/backends/open_id_connect.py',
+  },
+  {
+    product: 'Keycloak',
+    text: 'Missing state parameter in response from identity provider.',
+    cause: 'federated-state-lost',
+    source: KC_MSG,
+  },
+  {
+    product: 'Keycloak',
+    text: 'Restart login cookie not found. It may have expired; it may have been deleted or cookies are disabled in your browser. If cookies are disabled then enable them. Click Back to Application to login again.',
+    cause: 'federated-state-lost',
+    source: 'https://github.com/keycloak/keycloak/issues/38206',
+  },
+  { product: 'Auth0', text: 'Invalid state', cause: 'federated-state-lost', source: 'auth0/auth0-spa-js src/Auth0Client.ts' },
+  { product: 'Auth.js', text: 'InvalidCheck: State cookie was missing', cause: 'federated-state-lost', source: AUTHJS },
+  { product: 'ASP.NET Core', text: 'Correlation failed.', cause: 'federated-state-lost', source: ASPNET },
+  { product: 'python-social-auth', text: 'AuthStateMissing: Session value state missing.', cause: 'federated-state-lost', source: PSA },
+  {
+    product: 'Spring Security',
+    text: '[authorization_request_not_found]',
+    cause: 'federated-state-lost',
+    source: 'spring-projects/spring-security OAuth2LoginAuthenticationFilter.java',
+  },
+  {
+    product: 'Keycloak',
+    text: 'User with email ada@outlook.com already exists. Please login to account management to link the account.',
+    cause: 'account-linking',
+    source: KC_MSG,
+  },
+  {
+    product: 'Keycloak',
+    text: 'Federated identity returned by microsoft is already linked to another user.',
+    cause: 'account-linking',
+    source: KC_MSG,
+  },
+  {
+    product: 'django-allauth',
+    text: 'An account already exists with this email address. Please sign in to that account first, then connect your Microsoft account.',
+    cause: 'account-linking',
+    source: ALLAUTH,
+  },
+  {
+    product: 'Auth.js',
+    text: 'To confirm your identity, sign in with the same account you used originally.',
+    cause: 'account-linking',
+    source: 'nextauthjs/next-auth packages/core/src/lib/pages/signin.tsx',
+  },
+  { product: 'python-social-auth', text: 'AuthAlreadyAssociated: This account is already in use.', cause: 'account-linking', source: PSA },
+  {
+    product: 'Keycloak',
+    text: 'Could not send authentication request to identity provider.',
+    cause: 'upstream-unreachable',
+    source: KC_MSG,
+  },
+  {
+    product: 'openid-client',
+    text: 'RPError: outgoing request timed out after 3500ms',
+    cause: 'upstream-unreachable',
+    source: 'panva/openid-client lib/helpers/request.js (v5.7.1)',
+  },
+  {
+    product: 'undici',
+    text: 'TypeError: fetch failed ... cause: Error: connect ECONNREFUSED 127.0.0.1:8000',
+    cause: 'upstream-unreachable',
+    source: 'https://github.com/The-Vibe-Company/quivr/issues/1827',
+  },
+  {
+    product: 'Spring Security',
+    text: '[invalid_token_response] An error occurred while attempting to retrieve the OAuth 2.0 Access Token Response: I/O error on POST request for "https://login.microsoftonline.com/x/oauth2/v2.0/token": Connection timed out: connect',
+    cause: 'upstream-unreachable',
+    source: 'https://github.com/jeetmp3/tutorials/issues/1',
+  },
+];
+
+/** Broker pages that say the same for every cause: they name none. */
+export const FEDERATION_WORDINGS_AMBIGUOUS: readonly string[] = [
+  'Unexpected error when authenticating with identity provider', // Keycloak, for refused codes, id_tokens and unreachable upstreams alike
+  'Third-Party Login Failure', // django-allauth, for every provider error
+  'Failed to obtain access token', // passport-oauth2
+];
