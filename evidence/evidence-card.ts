@@ -1,8 +1,8 @@
 /**
  * The evidence of a failed sign-in as a person reads it: one HTML card with the verdict, the token
  * exchange (request line, status, the OAuth error quoted as the target said it, request_id, entry
- * point and node, the code's age, the server's Date against the client's clock) and the journey's
- * steps with their times. It is rendered from the report `EvidenceRecorder.report` gives, which is
+ * point and node, the code's age, the server's Date against the client's clock), the hops through
+ * other sites (an upstream provider's) and the journey's steps with their times. It is rendered from the report `EvidenceRecorder.report` gives, which is
  * already scrubbed of every secret, and holds nothing that report does not.
  */
 import type { EvidenceReport, TokenExchangeEvidence } from './evidence.ts';
@@ -56,6 +56,26 @@ ${row('sent at', exchange.startedAt)}
 </table>`;
 }
 
+/**
+ * The page loads, site by site, when the sign-in crossed more sites than the app and its provider
+ * (an upstream's) or a hop carried an error: where each went, how, what came back, the error it
+ * carried, and the names of the cookies it sent and set.
+ */
+function hopsTable(report: EvidenceReport): string {
+  const hops = report.hops;
+  if (new Set(hops.map((hop) => hop.origin)).size < 3 && !hops.some((hop) => hop.error)) return '';
+  const rows = hops
+    .map(
+      (
+        hop,
+      ) => `<tr><td class="mono">${escape(hop.origin)}</td><td class="mono">${escape(`${hop.method} ${hop.path}`)}</td><td class="num">${hop.status ?? ''}</td>
+<td${hop.error ? ' class="bad"' : ''}>${escape([hop.error, hop.errorDescription && `“${hop.errorDescription}”`].filter(Boolean).join(' '))}</td>
+<td class="mono">${escape(hop.cookiesSent.join(', '))}</td><td class="mono">${escape(hop.cookiesSet.map((cookie) => `${cookie.name}${cookie.sameSite ? ` (SameSite=${cookie.sameSite})` : ''}`).join(', '))}</td></tr>`,
+    )
+    .join('');
+  return `<h2>The hops</h2><table class="hops"><tr><th>site</th><th>request</th><th>status</th><th>error it carried</th><th>cookies sent</th><th>cookies set</th></tr>${rows}</table>`;
+}
+
 function stepsList(report: EvidenceReport): string {
   if (!report.steps.length) return '';
   const items = report.steps
@@ -92,13 +112,14 @@ body{font:14px/1.45 system-ui,sans-serif;margin:12px;color:#1b1b1f;overflow-wrap
 .verdict{border-left:4px solid #c62828;background:#fdecea;padding:8px 12px;margin:0 0 12px;font-weight:600}
 h2{font-size:15px;margin:16px 0 6px}table{border-collapse:collapse;width:100%;max-width:60rem}
 th,td{border-bottom:1px solid #e3e3e8;padding:3px 8px;text-align:left;vertical-align:top}
-th{width:11rem;color:#55555f;font-weight:500}.mono{font-family:ui-monospace,monospace}.num{text-align:right;white-space:nowrap}
+th{width:11rem;color:#55555f;font-weight:500}.hops th{width:auto}.mono{font-family:ui-monospace,monospace}.num{text-align:right;white-space:nowrap}
 .bad{color:#c62828;font-weight:600}.ok{color:#2e7d32;font-weight:600}.meta{color:#55555f}
 </style></head><body>
 <p class="verdict">${escape(verdict)}</p>
 <p class="meta">${escape(report.profile)} on ${escape(report.engine)}${cell ? ` · ${escape(cell)}` : ''}</p>
 ${outcomeLine(report)}
 ${exchanges}
+${hopsTable(report)}
 ${stepsList(report)}
 </body></html>
 `;

@@ -21,7 +21,8 @@ export function labProfile(lab: LabDescription, tokenEndpoint: string): TargetPr
     },
     screens: {
       typing: 'fill',
-      email: { field: { label: 'Email address' }, submit: 'Continue', value: 'email' },
+      // Beside "Continue with Microsoft" and "Continue with Google": the button named Continue and nothing more.
+      email: { field: { label: 'Email address' }, submit: /^Continue$/, value: 'email' },
       password: { field: { label: 'Password' }, submit: 'Continue' },
       secondFactor: { field: { label: 'Verification code' }, submit: 'Continue', channels: ['totp', 'sms', 'email'] },
       interstitials: [],
