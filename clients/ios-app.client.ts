@@ -15,6 +15,16 @@ export type IosAppOptions = NativeClientOptions;
  * context), catches the redirect to its custom scheme there, and exchanges the code itself
  * through the mobile gateway.
  */
+/** Whether the page is on an http(s) site other than `origin`'s. */
+function onAnotherSite(url: string, origin: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return /^https?:$/.test(parsed.protocol) && parsed.origin !== origin;
+  } catch {
+    return false;
+  }
+}
+
 export class IosAppClient {
   readonly identityProvider: IdentityProviderScreens;
 
@@ -37,7 +47,24 @@ export class IosAppClient {
       void redirect.then(() => (redirected = true));
       const idpOrigin = new URL(this.options.authorizationEndpoint).origin;
       const resumePrefix = `${this.options.authorizationEndpoint.replace(/\/$/, '')}/`;
+      // At the end of redirects the browser follows by itself (an upstream provider's return, then
+      // the provider's own hops), the app's redirect is never routed, and the browser drops it
+      // (an unknown scheme): on Chromium its raw answer is read off the DevTools protocol instead.
+      const readsRawAnswers = this.page.context().browser()?.browserType().name() === 'chromium';
+      if (readsRawAnswers) {
+        const cdp = await devtoolsSession(this.page);
+        await cdp.send('Network.enable');
+        cdp.on('Network.responseReceivedExtraInfo', (event) => {
+          const location = Object.entries(event.headers).find(([name]) => name.toLowerCase() === 'location')?.[1];
+          if (location?.startsWith(client.redirectUri)) resolveRedirect(new URL(location));
+        });
+      }
+
       await this.page.route(`${idpOrigin}/**`, async (route) => {
+        // A page of another site posting to the provider (an upstream's form_post return) is sent
+        // by the browser itself, with the browser's own cookie rules (SameSite); the redirect it
+        // ends in is read off the raw answers.
+        if (readsRawAnswers && route.request().method() === 'POST' && onAnotherSite(this.page.url(), idpOrigin)) return route.continue();
         let response = await route.fetch({ maxRedirects: 0 });
         let location = response.headers().location ?? '';
         // A redirect the browser follows is not routed again, so the hop to the authorization
@@ -57,18 +84,6 @@ export class IosAppClient {
         }
         await route.fulfill({ response });
       });
-
-      // At the end of redirects the browser follows by itself (an upstream provider's return, then
-      // the provider's own hops), the app's redirect is never routed, and the browser drops it
-      // (an unknown scheme): on Chromium its raw answer is read off the DevTools protocol instead.
-      if (this.page.context().browser()?.browserType().name() === 'chromium') {
-        const cdp = await devtoolsSession(this.page);
-        await cdp.send('Network.enable');
-        cdp.on('Network.responseReceivedExtraInfo', (event) => {
-          const location = Object.entries(event.headers).find(([name]) => name.toLowerCase() === 'location')?.[1];
-          if (location?.startsWith(client.redirectUri)) resolveRedirect(new URL(location));
-        });
-      }
 
       await journeyStep('Open the sign-in sheet', async () => {
         await this.page.goto(authorizationUrl(this.options.authorizationEndpoint, client, pkce));

@@ -20,7 +20,7 @@ import { contextOf } from './context.ts';
 import { faultSettings, type FaultSwitchboard } from './faults.ts';
 import { readForm } from './http.ts';
 import type { LabLog } from './log.ts';
-import { BROKER_CLIENT_ID, UPSTREAM_NAMES, type RunningUpstream, type UpstreamName } from './upstreams.ts';
+import { UPSTREAM_NAMES, type RunningUpstream, type UpstreamName } from './upstreams.ts';
 import { maskEmail, renderPage } from './views.ts';
 
 export const FEDERATION_CALLBACK_PATH = '/federation/callback';
@@ -117,9 +117,16 @@ export function createBroker(deps: BrokerDeps): Broker {
   };
   const unreachable = (label: string, what: string, error: unknown) => {
     const causes: string[] = [];
-    for (let cause = error as { message?: string; cause?: unknown } | undefined; cause && causes.length < 4; cause = cause.cause as typeof cause)
+    for (
+      let cause = error as { message?: string; cause?: unknown } | undefined;
+      cause && causes.length < 4;
+      cause = cause.cause as typeof cause
+    )
       if (cause.message) causes.push(cause.message);
-    return new FederationFailure('temporarily_unavailable', `could not reach ${label}'s ${what} through the broker's egress: ${causes.join(': ')}`);
+    return new FederationFailure(
+      'temporarily_unavailable',
+      `could not reach ${label}'s ${what} through the broker's egress: ${causes.join(': ')}`,
+    );
   };
 
   const metadataOf = (name: UpstreamName): Promise<Metadata> => {
@@ -156,7 +163,9 @@ export function createBroker(deps: BrokerDeps): Broker {
     const params = interaction?.params as { redirect_uri?: string; state?: string } | undefined;
     if (!interaction || !params?.redirect_uri) {
       res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(renderPage({ title: 'Sign-in error', body: `<h1>Sign-in error</h1><p role="alert">${failure.error}: ${failure.message}</p>` }));
+      res.end(
+        renderPage({ title: 'Sign-in error', body: `<h1>Sign-in error</h1><p role="alert">${failure.error}: ${failure.message}</p>` }),
+      );
       return;
     }
     await interaction.destroy();
@@ -181,9 +190,14 @@ export function createBroker(deps: BrokerDeps): Broker {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          authorization: `Basic ${Buffer.from(`${encodeURIComponent(BROKER_CLIENT_ID)}:${encodeURIComponent(upstream.clientSecret)}`).toString('base64')}`,
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(upstream.clientId)}:${encodeURIComponent(upstream.clientSecret)}`).toString('base64')}`,
         },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: entry.verifier }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          code_verifier: entry.verifier,
+        }).toString(),
       });
     } catch (error) {
       throw unreachable(label, 'token endpoint', error);
@@ -205,7 +219,7 @@ export function createBroker(deps: BrokerDeps): Broker {
     try {
       ({ payload: claims } = await jwtVerify(body.id_token, createLocalJWKSet(keys.keys), {
         issuer: upstream.issuer,
-        audience: BROKER_CLIENT_ID,
+        audience: upstream.clientId,
         currentDate: new Date(now),
         clockTolerance: ID_TOKEN_CLOCK_TOLERANCE_S,
         maxTokenAge: '10 minutes',
@@ -218,7 +232,8 @@ export function createBroker(deps: BrokerDeps): Broker {
         `${label}'s id_token failed the broker's checks: ${kind}: ${(error as Error).message}${kind === 'ERR_JWKS_NO_MATCHING_KEY' ? ` (key set cached ${age} min ago)` : ''}`,
       );
     }
-    if (claims.nonce !== entry.nonce) throw new FederationFailure('server_error', `${label}'s id_token failed the broker's checks: nonce mismatch`);
+    if (claims.nonce !== entry.nonce)
+      throw new FederationFailure('server_error', `${label}'s id_token failed the broker's checks: nonce mismatch`);
     const email = typeof claims.email === 'string' ? claims.email : '';
     if (claims.email_verified !== true)
       throw new FederationFailure(
@@ -237,14 +252,22 @@ export function createBroker(deps: BrokerDeps): Broker {
       }
       const upstream = upstreamNamed(name);
       const state = randomBytes(16).toString('base64url');
-      const entry: Pending = { uid, upstream: name, nonce: randomBytes(16).toString('base64url'), verifier: randomBytes(32).toString('base64url'), createdAt: Date.now() };
+      const entry: Pending = {
+        uid,
+        upstream: name,
+        nonce: randomBytes(16).toString('base64url'),
+        verifier: randomBytes(32).toString('base64url'),
+        createdAt: Date.now(),
+      };
       for (const [key, old] of pending) if (pending.size >= MAX_PENDING || Date.now() - old.createdAt > PENDING_TTL_MS) pending.delete(key);
       pending.set(state, entry);
-      const authorize = new URL(`${upstream.issuer}/auth`);
+      // Where the upstream's discovery says (fetched as the broker started); the lab's own answer at /auth.
+      const known = await metadataOf(name).catch(() => undefined);
+      const authorize = new URL(known?.authorization_endpoint ?? `${upstream.issuer}/auth`);
       authorize.search = new URLSearchParams({
-        client_id: BROKER_CLIENT_ID,
+        client_id: upstream.clientId,
         response_type: 'code',
-        scope: 'openid email profile',
+        scope: upstream.scope,
         redirect_uri: redirectUri,
         state,
         nonce: entry.nonce,
@@ -288,13 +311,23 @@ export function createBroker(deps: BrokerDeps): Broker {
           );
         const upstreamError = params.get('error');
         if (upstreamError)
-          throw new FederationFailure('access_denied', `${label} answered ${upstreamError}: ${params.get('error_description') ?? 'no description'}`);
+          throw new FederationFailure(
+            'access_denied',
+            `${label} answered ${upstreamError}: ${params.get('error_description') ?? 'no description'}`,
+          );
         const email = await redeem(entry, params.get('code') ?? '');
         const account = accounts.findByEmail(email);
         if (!account)
-          throw new FederationFailure('access_denied', `account linking refused: no account has the address ${maskEmail(email)} that ${label} vouched for`);
+          throw new FederationFailure(
+            'access_denied',
+            `account linking refused: no account has the address ${maskEmail(email)} that ${label} vouched for`,
+          );
         linked.set(entry.uid, { accountId: account.id, upstream: entry.upstream });
-        log.write('broker', 'federation.linked', { request_id: contextOf(req)?.requestId, interaction: entry.uid, upstream: entry.upstream });
+        log.write('broker', 'federation.linked', {
+          request_id: contextOf(req)?.requestId,
+          interaction: entry.uid,
+          upstream: entry.upstream,
+        });
         res.writeHead(303, {
           location: `/interaction/${entry.uid}/federated`,
           'set-cookie': `${FEDERATION_STATE_COOKIE}=; Path=${FEDERATION_CALLBACK_PATH}; HttpOnly; SameSite=Lax; Max-Age=0`,

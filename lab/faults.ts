@@ -121,7 +121,8 @@ export const FAULT_CATALOG = [
     id: 'upstream-form-post',
     models:
       "the broker asks the upstreams for response_mode=form_post while its state cookie stays SameSite=Lax: the upstream's cross-site POST back carries no broker cookie, and the broker cannot match the state",
-    hurts: 'federated sign-ins, through either upstream, on every client (every browser withholds a SameSite=Lax cookie from a cross-site POST)',
+    hurts:
+      'federated sign-ins, through either upstream, on every client (every browser withholds a SameSite=Lax cookie from a cross-site POST)',
   },
   {
     id: 'upstream-email-unverified',

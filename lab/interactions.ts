@@ -281,7 +281,10 @@ export function createInteractions({ provider, accounts, mail, log, broker }: In
       send(res, 401, codeStep(uid, state.factor, account, 'That code is not right. Check it and try again.'));
       return true;
     }
-    await finishLogin(req, res, uid, account, details.params, [state.federated ? 'fed' : 'pwd', state.factor === 'totp' ? 'otp' : state.factor]);
+    await finishLogin(req, res, uid, account, details.params, [
+      state.federated ? 'fed' : 'pwd',
+      state.factor === 'totp' ? 'otp' : state.factor,
+    ]);
     return true;
   };
 
@@ -296,6 +299,11 @@ export function createInteractions({ provider, accounts, mail, log, broker }: In
     progress.delete(uid);
     log.write('idp', 'login.succeeded', { request_id: contextOf(req)?.requestId, interaction: uid, amr: amr.join(' ') });
     const grantId = await grantFor(account.id, String(params.client_id), scopeOf(params));
-    await provider.interactionFinished(req, res, { login: { accountId: account.id, amr }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: account.id, amr }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
   }
 }

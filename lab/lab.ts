@@ -18,7 +18,7 @@ import { startMailSink } from './mail.ts';
 import { describeHolder, portHolder, stopHint } from './ports.ts';
 import { createBroker, FEDERATION_CALLBACK_PATH } from './broker.ts';
 import { ENTRY_POINT_SPECS, startEgressProxy, startEntryPoint } from './proxies.ts';
-import { startUpstream, UPSTREAM_SPECS, type UpstreamName } from './upstreams.ts';
+import { externalUpstream, startUpstream, UPSTREAM_SPECS, type UpstreamName } from './upstreams.ts';
 import { startEmailVerificationUpstream } from './upstream.ts';
 import type { LabSettings } from './settings.ts';
 import { ReplicatedStore } from './store.ts';
@@ -38,6 +38,8 @@ export interface LabUrls {
   upstreams: Record<UpstreamName, string>;
   /** The broker's egress proxy, its calls to the upstreams leave through it. */
   brokerEgress: string;
+  /** For a real provider standing in for an upstream (LAB_UPSTREAMS): the target profile that describes its screens. */
+  upstreamScreens: Partial<Record<UpstreamName, string>>;
 }
 
 export interface Lab {
@@ -113,6 +115,11 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
 
     const upstreams = [];
     for (const [index, spec] of UPSTREAM_SPECS.entries()) {
+      const external = settings.upstreams[spec.name];
+      if (external) {
+        upstreams.push(externalUpstream(spec, external));
+        continue;
+      }
       const running = await startUpstream(spec, portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + index), {
         accounts,
         log,
@@ -144,6 +151,9 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       mobileToken: `${issuer}/mobile/token`,
       entryPoints: Object.fromEntries(proxies.map((proxy) => [proxy.name, proxy.url])) as LabUrls['entryPoints'],
       upstreams: Object.fromEntries(upstreams.map((running) => [running.spec.name, running.issuer])) as LabUrls['upstreams'],
+      upstreamScreens: Object.fromEntries(
+        upstreams.filter((running) => running.screensFrom).map((running) => [running.spec.name, running.screensFrom]),
+      ),
       brokerEgress: egress.url,
     };
     const admin = createAdmin({

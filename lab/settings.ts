@@ -5,6 +5,26 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseFaultList, UnknownFaultError, type FaultId } from './faults.ts';
+import { UPSTREAM_NAMES, type UpstreamName } from './upstreams.ts';
+
+/** A real OpenID Provider the broker federates to in place of one of the lab's own upstreams. */
+export interface UpstreamSetting {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The scopes the broker asks it for. */
+  scope: string;
+  /** The target profile (a shipped name or a path) whose `screens` describe its sign-in pages. */
+  screensFrom: string;
+}
+
+const UpstreamSettingSchema = z.strictObject({
+  issuer: z.url({ protocol: /^https?$/, message: 'must be the http(s) URL of an OpenID Provider' }),
+  clientId: z.string().min(1, 'must be the client_id the provider registered for the broker'),
+  clientSecret: z.string().min(1, 'must be that client’s secret'),
+  scope: z.string().min(1).default('openid email profile'),
+  screensFrom: z.string().min(1, 'must name the target profile that describes its screens (a shipped name such as django-idp, or a path)'),
+});
 
 export interface LabSettings {
   /** First of the lab's ports (issuer); the others follow it. 0 picks free ports. */
@@ -17,6 +37,32 @@ export interface LabSettings {
   quiet: boolean;
   /** LAB_PARENT_PID: a process the lab stops with (the run that started it), so that a run killed outright leaves no lab behind. */
   parentPid: number | undefined;
+  /** LAB_UPSTREAMS: real providers that stand in for the lab's own upstreams, by name. */
+  upstreams: Partial<Record<UpstreamName, UpstreamSetting>>;
+}
+
+/** LAB_UPSTREAMS, a JSON object `{"microsoft": {"issuer", "clientId", "clientSecret", "scope"?, "screensFrom"}}`. */
+function parseUpstreams(text: string | undefined, problems: string[]): LabSettings['upstreams'] {
+  if (text === undefined || text.trim() === '') return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    problems.push(
+      `LAB_UPSTREAMS is not JSON (${(error as Error).message}); give {"microsoft": {"issuer": …, "clientId": …, "clientSecret": …, "screensFrom": …}}`,
+    );
+    return {};
+  }
+  const parsed = z
+    .record(z.enum(UPSTREAM_NAMES, `an upstream of the lab (${UPSTREAM_NAMES.join(', ')})`), UpstreamSettingSchema)
+    .safeParse(json);
+  if (!parsed.success) {
+    problems.push(
+      ...parsed.error.issues.map((issue) => `LAB_UPSTREAMS${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`),
+    );
+    return {};
+  }
+  return parsed.data;
 }
 
 export class LabSettingsError extends Error {
@@ -48,6 +94,7 @@ const Schema = z.object({
   LAB_FAULTS: z.string().optional(),
   LAB_QUIET: z.string().optional(),
   LAB_PARENT_PID: intIn('LAB_PARENT_PID', 0, 4_194_304, 0),
+  LAB_UPSTREAMS: z.string().optional(),
 });
 
 export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettings {
@@ -61,6 +108,7 @@ export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettin
     if (error instanceof UnknownFaultError) problems.push(`LAB_FAULTS: ${error.message}`);
     else throw error;
   }
+  const upstreams = parseUpstreams(env.LAB_UPSTREAMS, problems);
   const token = env.LAB_ADMIN_TOKEN?.trim();
   if (token !== undefined && token !== '' && token.length < 16)
     problems.push('LAB_ADMIN_TOKEN must be at least 16 characters, or unset for a random one per start');
@@ -75,5 +123,6 @@ export function readLabSettings(env: NodeJS.ProcessEnv = process.env): LabSettin
     clientLeewaySeconds: data.LAB_CLIENT_LEEWAY_S,
     quiet: /^(1|true|yes)$/i.test(data.LAB_QUIET ?? ''),
     parentPid: data.LAB_PARENT_PID || undefined,
+    upstreams,
   };
 }

@@ -52,8 +52,21 @@ export const BROKER_CLIENT_ID = 'authmatrix-broker';
 export interface RunningUpstream {
   readonly spec: UpstreamSpec;
   readonly issuer: string;
+  /** The broker's registration there. */
+  readonly clientId: string;
   readonly clientSecret: string;
+  readonly scope: string;
+  /** For a real provider standing in (LAB_UPSTREAMS): the target profile that describes its screens. */
+  readonly screensFrom?: string | undefined;
   close(): Promise<void>;
+}
+
+/** A real provider standing in for one of the lab's upstreams: nothing runs here, the broker federates to it. */
+export function externalUpstream(
+  spec: UpstreamSpec,
+  setting: { issuer: string; clientId: string; clientSecret: string; scope: string; screensFrom: string },
+): RunningUpstream {
+  return { spec, ...setting, issuer: setting.issuer.replace(/\/$/, ''), close: () => Promise.resolve() };
 }
 
 export interface UpstreamDeps {
@@ -83,7 +96,10 @@ export async function startUpstream(spec: UpstreamSpec, port: number, deps: Upst
   });
   const issuer = `http://${spec.host}:${(server.address() as AddressInfo).port}`;
   const clientSecret = randomBytes(24).toString('base64url');
-  const current = { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, kid: `${spec.name}-${randomBytes(4).toString('hex')}` };
+  const current = {
+    key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+    kid: `${spec.name}-${randomBytes(4).toString('hex')}`,
+  };
   /** Keys a rotation signs with (`upstream-key-rotated`): each published as it is first used, the newest last. */
   const rotated: { key: KeyObject; kid: string }[] = [];
   const { accounts, faults, log } = deps;
@@ -158,7 +174,10 @@ export async function startUpstream(spec: UpstreamSpec, port: number, deps: Upst
     if (ctx.status !== 200) return;
     if (spec.name === 'google' && faults.isArmed('upstream-key-rotated') && typeof body?.id_token === 'string') {
       // A key newer than any key set fetched before this token was issued.
-      const next = { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, kid: `${spec.name}-${randomBytes(4).toString('hex')}` };
+      const next = {
+        key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+        kid: `${spec.name}-${randomBytes(4).toString('hex')}`,
+      };
       rotated.push(next);
       if (rotated.length > 5) rotated.shift();
       body.id_token = await new SignJWT(decodeJwt(body.id_token)).setProtectedHeader({ alg: 'RS256', kid: next.kid }).sign(next.key);
@@ -257,7 +276,9 @@ export async function startUpstream(spec: UpstreamSpec, port: number, deps: Upst
   return {
     spec,
     issuer,
+    clientId: BROKER_CLIENT_ID,
     clientSecret,
+    scope: 'openid email profile',
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
@@ -269,15 +290,27 @@ export async function startUpstream(spec: UpstreamSpec, port: number, deps: Upst
 /** Entra ID's way of saying a token request was refused: an AADSTS code, its sentence, and trace ids. */
 function aadsts(error: string, detail: string): string {
   const [code, sentence] = /consumed|already used|redeemed/i.test(detail)
-    ? ['AADSTS54005', 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.']
+    ? [
+        'AADSTS54005',
+        'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+      ]
     : /expired/i.test(detail)
-      ? ['AADSTS70008', 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.']
+      ? [
+          'AADSTS70008',
+          'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+        ]
       : error === 'invalid_client'
-        ? ['AADSTS7000215', 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.']
+        ? [
+            'AADSTS7000215',
+            'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.',
+          ]
         : /redirect/i.test(detail)
-          ? ['AADSTS50011', "The redirect URI specified in the request does not match the redirect URIs configured for the application."]
+          ? ['AADSTS50011', 'The redirect URI specified in the request does not match the redirect URIs configured for the application.']
           : ['AADSTS9002313', 'Invalid request. Request is malformed or invalid.'];
-  return `${code}: ${sentence} Trace ID: ${randomUUID()} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`;
+  return `${code}: ${sentence} Trace ID: ${randomUUID()} Correlation ID: ${randomUUID()} Timestamp: ${new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z')}`;
 }
 
 /** Each upstream's screens, in its own words (Microsoft's and Google's sign-in pages). */
@@ -286,7 +319,7 @@ function upstreamScreens(spec: UpstreamSpec) {
   const hiddenEmail = (email: string) => `<input type="hidden" name="email" value="${escapeHtml(email)}">`;
   return {
     unknownAccount: microsoft
-      ? "This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin."
+      ? 'This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.'
       : "Couldn't find your Google Account",
     wrongPassword: microsoft
       ? "Your account or password is incorrect. If you don't remember your password, reset it now."
@@ -324,7 +357,12 @@ function upstreamScreens(spec: UpstreamSpec) {
         heading: microsoft ? 'Enter password' : 'Welcome',
         intro: email,
         action: `/interaction/${uid}/password`,
-        field: { name: 'password', label: microsoft ? 'Password' : 'Enter your password', type: 'password', autocomplete: 'current-password' },
+        field: {
+          name: 'password',
+          label: microsoft ? 'Password' : 'Enter your password',
+          type: 'password',
+          autocomplete: 'current-password',
+        },
         submit: microsoft ? 'Sign in' : 'Next',
         ...(error ? { error } : {}),
       }).replace('<label', `${hiddenEmail(email)}<label`),

@@ -211,9 +211,7 @@ const ScreensSchema = z
         remembersDevice: z
           .boolean()
           .optional()
-          .describe(
-            'The provider skips the second factor on a device it remembers: excuses returning cells only (the report says so).',
-          ),
+          .describe('The provider skips the second factor on a device it remembers: excuses returning cells only (the report says so).'),
       })
       .optional()
       .describe(

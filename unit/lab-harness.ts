@@ -13,6 +13,7 @@ export function startTestLab(options: { faults?: FaultId[]; replicaLagMs?: numbe
     replicaLagMs: options.replicaLagMs ?? 0,
     clientLeewaySeconds: 300,
     quiet: true,
+    upstreams: {},
     parentPid: undefined,
   });
 }

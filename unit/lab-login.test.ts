@@ -140,6 +140,29 @@ test('lab settings: an unknown LAB_FAULTS id and a bad port are reported togethe
   );
 });
 
+test('lab settings: LAB_UPSTREAMS that is not JSON, or names an upstream or a field wrong, says which and how to write it', () => {
+  assert.throws(() => readLabSettings({ LAB_UPSTREAMS: '{microsoft:' }), /LAB_UPSTREAMS is not JSON .*\{"microsoft": \{"issuer"/);
+  assert.throws(
+    () => readLabSettings({ LAB_UPSTREAMS: JSON.stringify({ okta: {}, microsoft: { issuer: 'ftp://x', clientId: 'b' } }) }),
+    (error: unknown) =>
+      error instanceof Error &&
+      /LAB_UPSTREAMS\.okta: an upstream of the lab \(microsoft, google\)/.test(error.message) &&
+      /LAB_UPSTREAMS\.microsoft\.issuer: must be the http\(s\) URL of an OpenID Provider/.test(error.message) &&
+      /LAB_UPSTREAMS\.microsoft\.clientSecret/.test(error.message) &&
+      /LAB_UPSTREAMS\.microsoft\.screensFrom/.test(error.message),
+  );
+  const { upstreams } = readLabSettings({
+    LAB_UPSTREAMS: JSON.stringify({ microsoft: { issuer: 'http://127.0.0.1:4940/o', clientId: 'b', clientSecret: 's', screensFrom: 'django-idp' } }),
+  });
+  assert.deepEqual(upstreams.microsoft, {
+    issuer: 'http://127.0.0.1:4940/o',
+    clientId: 'b',
+    clientSecret: 's',
+    scope: 'openid email profile',
+    screensFrom: 'django-idp',
+  });
+});
+
 test('`npm run lab` prints one lab.ready line naming every URL, and stops on SIGTERM', async () => {
   const lab = await startLabProcess({ LAB_PORT: '0', LAB_QUIET: '1', LAB_ADMIN_TOKEN: 'spawned-lab-token-0123456789' });
   const { ready } = lab;

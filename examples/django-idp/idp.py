@@ -11,7 +11,9 @@ them together: settings, URLs, the accounts and the client registration, and one
 Serves http://127.0.0.1:PORT (issuer http://127.0.0.1:PORT/o) with an in-process SQLite database
 in a temporary folder, and prints one `{"event": "django-idp.ready", ...}` line when it answers.
 FAULTS may be `outlook-invalid-grant`: the token endpoint then answers invalid_grant for
-Outlook-family addresses.
+Outlook-family addresses. With BROKER_REDIRECT_URI and BROKER_CLIENT_SECRET set, a broker that
+federates to this provider (authmatrix's lab, LAB_UPSTREAMS) is registered as the confidential
+client `authmatrix-broker`.
 """
 
 import base64
@@ -26,6 +28,9 @@ PORT = int(sys.argv[1])
 APP_ORIGIN = sys.argv[2]
 ACCOUNTS_FILE = sys.argv[3]
 FAULTS = set(filter(None, (sys.argv[4] if len(sys.argv) > 4 else "").split(",")))
+# A broker to register as a confidential client, when one federates to this provider.
+BROKER_REDIRECT_URI = os.environ.get("BROKER_REDIRECT_URI", "")
+BROKER_CLIENT_SECRET = os.environ.get("BROKER_CLIENT_SECRET", "")
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = tempfile.mkdtemp(prefix="authmatrix-django-idp-")
 ISSUER = f"http://127.0.0.1:{PORT}/o"
@@ -139,7 +144,8 @@ class ClaimsValidator(OAuth2Validator):
 
     def get_additional_claims(self, request):
         user = request.user
-        return {"email": user.email, "plan": "plus" if user.groups.filter(name="plus").exists() else "free"}
+        # The addresses are provisioned, not typed in by users: the provider vouches for them.
+        return {"email": user.email, "email_verified": True, "plan": "plus" if user.groups.filter(name="plus").exists() else "free"}
 
 
 class SecondFactorAuthorizationView(AuthorizationView):
@@ -255,6 +261,18 @@ def provision() -> None:
         algorithm=Application.RS256_ALGORITHM,
         skip_authorization=False,
     )
+    if BROKER_REDIRECT_URI:
+        # A broker (authmatrix's lab) that federates to this provider: a confidential client.
+        Application.objects.create(
+            name="authmatrix",
+            client_id="authmatrix-broker",
+            client_secret=BROKER_CLIENT_SECRET,
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            redirect_uris=BROKER_REDIRECT_URI,
+            algorithm=Application.RS256_ALGORITHM,
+            skip_authorization=False,
+        )
 
 
 if __name__ == "__main__":

@@ -40,13 +40,23 @@ export interface DjangoIdp {
   close(): Promise<void>;
 }
 
-export async function startDjangoIdp(port: number, faults: readonly DjangoFault[] = []): Promise<DjangoIdp> {
+/** A broker that federates to the example (the lab, LAB_UPSTREAMS): registered as the confidential client `authmatrix-broker`. */
+export interface BrokerRegistration {
+  redirectUri: string;
+  clientSecret: string;
+}
+
+export async function startDjangoIdp(port: number, faults: readonly DjangoFault[] = [], broker?: BrokerRegistration): Promise<DjangoIdp> {
   const unavailable = djangoIdpUnavailable();
   if (unavailable) throw new Error(unavailable);
   const app = await startSpaClient(port + 1, `http://127.0.0.1:${port}/o`);
   const child = spawn(PYTHON, [IDP, String(port), new URL(app.url).origin, ACCOUNTS, faults.join(',')], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    env: {
+      ...process.env,
+      PYTHONDONTWRITEBYTECODE: '1',
+      ...(broker ? { BROKER_REDIRECT_URI: broker.redirectUri, BROKER_CLIENT_SECRET: broker.clientSecret } : {}),
+    },
   });
   let stderr = '';
   child.stderr.setEncoding('utf8');
