@@ -18,12 +18,13 @@ export interface UpstreamSetting {
   screensFrom: string;
 }
 
+const required = (message: string) => z.string({ error: message }).min(1, message);
 const UpstreamSettingSchema = z.strictObject({
-  issuer: z.url({ protocol: /^https?$/, message: 'must be the http(s) URL of an OpenID Provider' }),
-  clientId: z.string().min(1, 'must be the client_id the provider registered for the broker'),
-  clientSecret: z.string().min(1, 'must be that client’s secret'),
+  issuer: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL of an OpenID Provider' }),
+  clientId: required('must be the client_id the provider registered for the broker'),
+  clientSecret: required('must be that client’s secret'),
   scope: z.string().min(1).default('openid email profile'),
-  screensFrom: z.string().min(1, 'must name the target profile that describes its screens (a shipped name such as django-idp, or a path)'),
+  screensFrom: required('must name the target profile that describes its screens (a shipped name such as django-idp, or a path)'),
 });
 
 export interface LabSettings {
@@ -53,12 +54,14 @@ function parseUpstreams(text: string | undefined, problems: string[]): LabSettin
     );
     return {};
   }
-  const parsed = z
-    .record(z.enum(UPSTREAM_NAMES, `an upstream of the lab (${UPSTREAM_NAMES.join(', ')})`), UpstreamSettingSchema)
-    .safeParse(json);
+  const parsed = z.partialRecord(z.enum(UPSTREAM_NAMES), UpstreamSettingSchema).safeParse(json);
   if (!parsed.success) {
     problems.push(
-      ...parsed.error.issues.map((issue) => `LAB_UPSTREAMS${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`),
+      ...parsed.error.issues.map((issue) =>
+        issue.code === 'unrecognized_keys' && issue.path.length === 0
+          ? `LAB_UPSTREAMS: ${issue.keys.map((key) => JSON.stringify(key)).join(', ')} is not an upstream of the lab (${UPSTREAM_NAMES.join(', ')})`
+          : `LAB_UPSTREAMS${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`,
+      ),
     );
     return {};
   }

@@ -146,9 +146,9 @@ test('lab settings: LAB_UPSTREAMS that is not JSON, or names an upstream or a fi
     () => readLabSettings({ LAB_UPSTREAMS: JSON.stringify({ okta: {}, microsoft: { issuer: 'ftp://x', clientId: 'b' } }) }),
     (error: unknown) =>
       error instanceof Error &&
-      /LAB_UPSTREAMS\.okta: an upstream of the lab \(microsoft, google\)/.test(error.message) &&
+      /LAB_UPSTREAMS: "okta" is not an upstream of the lab \(microsoft, google\)/.test(error.message) &&
       /LAB_UPSTREAMS\.microsoft\.issuer: must be the http\(s\) URL of an OpenID Provider/.test(error.message) &&
-      /LAB_UPSTREAMS\.microsoft\.clientSecret/.test(error.message) &&
+      /LAB_UPSTREAMS\.microsoft\.clientSecret: must be that client’s secret/.test(error.message) &&
       /LAB_UPSTREAMS\.microsoft\.screensFrom/.test(error.message),
   );
   const { upstreams } = readLabSettings({
