@@ -8,7 +8,6 @@ import { Secret } from 'otpauth';
 import type { AccountSpec, Method, Plan } from '../matrix/axes.ts';
 import { PROVIDER_DOMAINS } from './account.ts';
 
-
 export interface TestAccount {
   email: string;
   /** A user name, where the provider asks for one instead of the email address. */

@@ -315,7 +315,9 @@ function federationCause(evidence: FailureEvidence, federation: FederationEviden
   const lostWhy = lost
     ? `; the return came by ${returned.method === 'POST' ? 'a cross-site POST (response_mode=form_post)' : returned.method} without the provider's ${returned.expected
         .map((cookie) => `${cookie.name}${cookie.sameSite ? ` (SameSite=${cookie.sameSite})` : ''}`)
-        .join(', ')}${returned.method === 'POST' && returned.expected.some((cookie) => /^(lax|strict)$/i.test(cookie.sameSite ?? 'lax')) ? ': a SameSite=Lax or Strict cookie is not sent with a cross-site POST' : ''}`
+        .join(
+          ', ',
+        )}${returned.method === 'POST' && returned.expected.some((cookie) => /^(lax|strict)$/i.test(cookie.sameSite ?? 'lax')) ? ': a SameSite=Lax or Strict cookie is not sent with a cross-site POST' : ''}`
     : '';
   if (worded) return { cause: worded, why: `${FEDERATION_WHY[worded](upstream)}${worded === 'federated-state-lost' ? lostWhy : ''}` };
   if (lost) return { cause: 'federated-state-lost', why: `${FEDERATION_WHY['federated-state-lost'](upstream)}${lostWhy}` };
@@ -369,7 +371,8 @@ export function classify(evidence: FailureEvidence): Classification {
   const { federation } = evidence;
   if (federation && !exchange && (federation.brokerError ?? federation.upstreamError ?? evidence.errorCode) !== undefined) {
     const { cause, why } = federationCause(evidence, federation);
-    const said = federation.brokerError ?? (evidence.errorCode ? { error: evidence.errorCode, description: evidence.errorMessage } : undefined);
+    const said =
+      federation.brokerError ?? (evidence.errorCode ? { error: evidence.errorCode, description: evidence.errorMessage } : undefined);
     return {
       category: 'token_exchange_failed',
       cause,

@@ -150,7 +150,7 @@ export class EvidenceRecorder {
     private readonly tokenExchange: { url: RegExp; method: string; codeLifetimeSeconds?: number | undefined },
     private readonly callbackPrefix: string,
     /** Where the client's provider and the app are: a sign-in that leaves both went through an upstream. */
-    private readonly sites: { provider: string; app: readonly string[] } | undefined = undefined,
+    private readonly sites?: { provider: string; app: readonly string[] },
   ) {}
 
   /** How the sign-in ended, for the report: its error page, or signed in. */

@@ -86,7 +86,8 @@ export const GRANT_REFUSALS = new Set(['invalid_grant']);
 export const CLIENT_REFUSALS = new Set(['invalid_client', 'unauthorized_client']);
 
 /** What a broker (or the page it ends on) says when a federated sign-in failed at a hop past the login itself. */
-export type FederationCause = 'federated-state-lost' | 'account-linking' | 'upstream-unreachable' | 'upstream-id-token' | 'upstream-code-refused';
+export type FederationCause =
+  'federated-state-lost' | 'account-linking' | 'upstream-unreachable' | 'upstream-id-token' | 'upstream-code-refused';
 
 /**
  * Each federation cause with the words brokers and their libraries use for it (Keycloak, Auth0,

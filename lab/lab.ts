@@ -72,6 +72,13 @@ async function listen(server: Server, port: number, role: string): Promise<numbe
 
 const portAfter = (base: number, offset: number) => (base === 0 ? 0 : base + offset);
 
+/** A start that failed because its port is taken becomes the PortInUseError that names the port and its holder. */
+const inUse =
+  (port: number, role: string) =>
+  (error: unknown): never => {
+    throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUseError(port, role) : error;
+  };
+
 export async function startLab(settings: LabSettings, options: { echo?: (line: LogLine) => void } = {}): Promise<Lab> {
   const startedAt = Date.now();
   const log = new LabLog(20_000, options.echo);
@@ -125,17 +132,12 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
         log,
         faults,
         brokerRedirectUri: `${issuer}${FEDERATION_CALLBACK_PATH}`,
-      }).catch((error: NodeJS.ErrnoException) => {
-        const port = portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + index);
-        throw error.code === 'EADDRINUSE' ? new PortInUseError(port, `${spec.label} upstream`) : error;
-      });
+      }).catch(inUse(portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + index), `${spec.label} upstream`));
       closers.push(() => running.close());
       upstreams.push(running);
     }
     const egressPort = portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + UPSTREAM_SPECS.length);
-    const egress = await startEgressProxy(egressPort, faults).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EADDRINUSE' ? new PortInUseError(egressPort, "broker's egress proxy") : error;
-    });
+    const egress = await startEgressProxy(egressPort, faults).catch(inUse(egressPort, "broker's egress proxy"));
     closers.push(() => egress.close());
 
     const idp = createIdp({ issuer, appOrigin: app, store, accounts, log, faults, upstream });

@@ -211,7 +211,7 @@ export async function startUpstream(spec: UpstreamSpec, port: number, deps: Upst
     const sessionAccount = details.session?.accountId;
     if (req.method === 'GET') {
       // Google's chooser when it already knows who is signed in; a fresh sign-in otherwise.
-      if (spec.name === 'google' && sessionAccount && !state.accountId) return send(res, 200, screens.chooser(uid, sessionAccount));
+      if (spec.name === 'google' && sessionAccount && !state.accountId) return send(res, 200, screens.chooser(uid));
       if (state.accountId) return send(res, 200, screens.after(uid, state));
       return send(res, 200, screens.email(uid));
     }
@@ -329,7 +329,7 @@ function upstreamScreens(spec: UpstreamSpec) {
         title: spec.label,
         body: `<h1>${microsoft ? "Sorry, but we're having trouble signing you in." : 'Something went wrong'}</h1><p role="alert">This sign-in request has expired. Go back and try again.</p>`,
       }),
-    chooser: (uid: string, _accountId: string) =>
+    chooser: (uid: string) =>
       renderChoice({
         title: 'Sign in - Google Accounts',
         heading: 'Choose an account',

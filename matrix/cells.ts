@@ -207,11 +207,13 @@ export function cellsFor(tier: Tier, extraNetworkPaths: readonly string[] = [], 
     // axis takes its one value, and cells that become the same are run once.
     const seen = new Set<string>();
     // A hand-picked federated cell stands for federation: on a target without it, it is left out.
-    const smoke = SMOKE.filter((cell) => fixed.method === undefined || cell.method === fixed.method).map((cell) => ({
-      ...cell,
-      ...fixed,
-      network: axes.network.includes(cell.network) ? cell.network : 'direct',
-    })).filter((cell) => !seen.has(cellKey(cell)) && Boolean(seen.add(cellKey(cell))));
+    const smoke = SMOKE.filter((cell) => fixed.method === undefined || cell.method === fixed.method)
+      .map((cell) => ({
+        ...cell,
+        ...fixed,
+        network: axes.network.includes(cell.network) ? cell.network : 'direct',
+      }))
+      .filter((cell) => !seen.has(cellKey(cell)) && Boolean(seen.add(cellKey(cell))));
     // User paths join smoke as one extra cell each, so a new proxy is tried even in the quickest run.
     return [...smoke, ...extraNetworkPaths.map((network) => ({ ...SEED_CASE, ...fixed, network }))];
   }

@@ -30,13 +30,7 @@ interface UpstreamScreens {
 
 /** Why a journey stopped on the provider's screens. */
 export type LoginStepReason =
-  | 'unknown-screen'
-  | 'step-refused'
-  | 'screen-stuck'
-  | 'screen-repeated'
-  | 'no-code-channel'
-  | 'no-login'
-  | 'no-upstream';
+  'unknown-screen' | 'step-refused' | 'screen-stuck' | 'screen-repeated' | 'no-code-channel' | 'no-login' | 'no-upstream';
 
 function loginStepVerdict(reason: LoginStepReason, screen: string | undefined, summary: string): Classification {
   switch (reason) {
@@ -95,7 +89,7 @@ const originOf = (url: string): string | undefined => {
 /** The screen as its own provider's screens see it. */
 function withoutVia(screen: ProviderScreen): ProviderScreen {
   const { via: _via, ...own } = screen;
-  return own as ProviderScreen;
+  return own;
 }
 
 const screenName = (screen: ProviderScreen) =>

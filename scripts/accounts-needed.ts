@@ -85,7 +85,7 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   lines.push(
     '',
     missing.length
-      ? `ACCOUNTS_FILE lacks ${missing.length} type(s): ${missing.map((need) => need.type).join(', ')} — their cells would be skipped. An account's type is its email domain (outlook.com, hotmail.com, live.com, or gmail.com), phone (bound or null), plan, totpSecret (or null), and method (a type ending in /federated needs "method": "federated").
+      ? `ACCOUNTS_FILE lacks ${missing.length} type(s): ${missing.map((need) => need.type).join(', ')} — their cells would be skipped. An account's type is its email domain (outlook.com, hotmail.com, live.com, or gmail.com), phone (bound or null), plan, totpSecret (or null), and method (a type ending in /federated needs "method": "federated").`
       : 'Every type it needs has an account.',
   );
   process.stdout.write(`${lines.join('\n')}\n`);

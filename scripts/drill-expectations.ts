@@ -108,5 +108,10 @@ export const FAULT_EXPECTATIONS: Record<FaultId, FaultExpectation> = {
     cause: 'account-linking',
     needs: ['emailProvider=outlook', 'method=federated'],
   },
-  'broker-egress-broken': { hurts: federated, category: 'token_exchange_failed', cause: 'upstream-unreachable', needs: ['method=federated'] },
+  'broker-egress-broken': {
+    hurts: federated,
+    category: 'token_exchange_failed',
+    cause: 'upstream-unreachable',
+    needs: ['method=federated'],
+  },
 };

@@ -38,7 +38,17 @@ function track(child: ChildProcess): void {
 }
 
 /** The lab's nine ports, from LAB_PORT on, by what each serves. */
-const LAB_PORT_ROLES = ['issuer', 'web app', 'SMTP', 'edge-east', 'edge-west', 'corporate', 'Microsoft upstream', 'Google upstream', "broker's egress"] as const;
+const LAB_PORT_ROLES = [
+  'issuer',
+  'web app',
+  'SMTP',
+  'edge-east',
+  'edge-west',
+  'corporate',
+  'Microsoft upstream',
+  'Google upstream',
+  "broker's egress",
+] as const;
 
 /**
  * Whether a run can start its lab on `base`..`base + 8`, read before it starts one: a problem when

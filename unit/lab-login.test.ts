@@ -152,7 +152,9 @@ test('lab settings: LAB_UPSTREAMS that is not JSON, or names an upstream or a fi
       /LAB_UPSTREAMS\.microsoft\.screensFrom/.test(error.message),
   );
   const { upstreams } = readLabSettings({
-    LAB_UPSTREAMS: JSON.stringify({ microsoft: { issuer: 'http://127.0.0.1:4940/o', clientId: 'b', clientSecret: 's', screensFrom: 'django-idp' } }),
+    LAB_UPSTREAMS: JSON.stringify({
+      microsoft: { issuer: 'http://127.0.0.1:4940/o', clientId: 'b', clientSecret: 's', screensFrom: 'django-idp' },
+    }),
   });
   assert.deepEqual(upstreams.microsoft, {
     issuer: 'http://127.0.0.1:4940/o',
