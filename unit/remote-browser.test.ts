@@ -75,7 +75,7 @@ test('the smoke tier passes with browsers from a Playwright server (PW_WS_ENDPOI
       child.on('exit', (status) => resolve({ status, output }));
     });
     assert.equal(result.status, 0, result.output);
-    assert.match(result.output, /All 5 cells of the smoke tier passed/);
+    assert.match(result.output, /All 7 cells of the smoke tier passed/);
   } finally {
     // Its graceful close has been seen to hang; SIGKILL follows after 5 s.
     await stopProcess(server);
