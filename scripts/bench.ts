@@ -20,7 +20,7 @@ import { LabAdminClient } from '../targets/lab-admin.ts';
 import { protocolLogin } from '../clients/protocol-login.ts';
 import { generateAccount } from '../accounts/accounts.ts';
 import { CodeReader } from '../accounts/codes.ts';
-import { MINIMAL_ACCOUNT_SPEC, signInMinimally } from '../bench/minimal-login.ts';
+import { FEDERATED_ACCOUNT_SPEC, MINIMAL_ACCOUNT_SPEC, signInFederatedMinimally, signInMinimally } from '../bench/minimal-login.ts';
 import { startLabProcess } from './processes.ts';
 import { Progress } from './progress.ts';
 import { JOURNEY_PHASES, PHASES, type Phase, type PhaseReport, type PhaseTest } from '../reporters/phase-reporter.ts';
@@ -46,8 +46,12 @@ const SUITE_PHASES = 'reports/bench-suite-phases.json';
 const BARE_PHASES = 'reports/bench-bare-phases.json';
 const PAIRWISE_PHASES = 'reports/bench-pairwise-phases.json';
 const SUITE_CELLS = 'reports/bench-suite-cells.json';
+const FEDERATED_PHASES = 'reports/bench-federated-phases.json';
+const FEDERATED_CELLS = 'reports/bench-federated-cells.json';
 /** The suite's per-journey cell: the seed case's profile and conditions, the minimal login's account type. */
 const BENCH_CELL: Cell = { ...SEED_CASE, ...MINIMAL_ACCOUNT_SPEC };
+/** The federated per-journey cell: the same profile and conditions, signing in with "Continue with Microsoft". */
+const FEDERATED_BENCH_CELL: Cell = { ...SEED_CASE, ...FEDERATED_ACCOUNT_SPEC };
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -101,17 +105,24 @@ interface MinimalTimes {
 }
 
 /** The login with nothing around it: a new context, fill, click, wait; through `proxy` when given. */
-async function minimalLogin(browser: Browser, admin: LabAdminClient, app: string, proxy?: string): Promise<MinimalTimes> {
+async function minimalLogin(
+  browser: Browser,
+  admin: LabAdminClient,
+  app: string,
+  proxy?: string,
+  federated = false,
+): Promise<MinimalTimes> {
   // Timed from the account's creation, as the suite's test is: both need a fresh account.
   const started = performance.now();
-  const account = generateAccount(MINIMAL_ACCOUNT_SPEC);
+  const account = generateAccount(federated ? FEDERATED_ACCOUNT_SPEC : MINIMAL_ACCOUNT_SPEC);
   await admin.createAccount(account);
   const created = performance.now();
   const context = await browser.newContext(proxy ? { proxy: { server: proxy } } : {});
   const page = await context.newPage();
   const opened = performance.now();
   let atEmailScreen = opened;
-  await signInMinimally(page, account, app, () => (atEmailScreen = performance.now()));
+  if (federated) await signInFederatedMinimally(page, account, app);
+  else await signInMinimally(page, account, app, () => (atEmailScreen = performance.now()));
   const signedIn = performance.now();
   await context.close();
   const closed = performance.now();
@@ -188,6 +199,9 @@ interface Measurements {
   suite: PhaseTest[];
   bare: PhaseTest[];
   minimal: MinimalTimes[];
+  /** The federated journey ("Continue with Microsoft"): the suite's and the minimal script's. */
+  federatedSuite: PhaseTest[];
+  federatedMinimal: MinimalTimes[];
   minimalEdgeWest: MinimalTimes[];
   minimalConcurrent: number[];
   protocol: number[];
@@ -212,6 +226,8 @@ async function measure(): Promise<Measurements> {
   let suite: PhaseTest[], bare: PhaseTest[], pairwise: PhaseReport;
   let pairwiseRun: { seconds: number; peakMiB: number; code: number | null };
   const minimal: MinimalTimes[] = [];
+  const federatedSuite: PhaseTest[] = [];
+  const federatedMinimal: MinimalTimes[] = [];
   const minimalEdgeWest: MinimalTimes[] = [];
   const minimalConcurrent: number[] = [];
   const protocol: number[] = [];
@@ -221,8 +237,10 @@ async function measure(): Promise<Measurements> {
     const browser = await chromium.launch(launchOptions);
     const login = (on: Browser, proxy?: string) => minimalLogin(on, admin, description.urls.app, proxy);
     const edgeWest = description.urls.entryPoints['edge-west'];
+    const federatedLogin = (on: Browser) => minimalLogin(on, admin, description.urls.app, undefined, true);
     // The first login of each kind warms the browser up and is dropped, as the runs' first journeys are.
     await login(browser);
+    await federatedLogin(browser);
     /** `count` plain-script logins (`one(i)`), with a line whenever the bench has been quiet a while. */
     const logins = async <T>(what: string, count: number, one: () => Promise<T>): Promise<T[]> => {
       const out: T[] = [];
@@ -246,6 +264,10 @@ async function measure(): Promise<Measurements> {
     mkdirSync(path.dirname(SUITE_CELLS), { recursive: true });
     const perRound = Math.ceil(JOURNEYS / ROUNDS);
     writeFileSync(SUITE_CELLS, JSON.stringify(Array.from({ length: perRound + 1 }, (_, n) => ({ label: `bench-${n}`, cell: BENCH_CELL }))));
+    writeFileSync(
+      FEDERATED_CELLS,
+      JSON.stringify(Array.from({ length: perRound + 1 }, (_, n) => ({ label: `bench-federated-${n}`, cell: FEDERATED_BENCH_CELL }))),
+    );
     suite = [];
     bare = [];
     for (let round = 0; round < ROUNDS; round += 1) {
@@ -273,6 +295,18 @@ async function measure(): Promise<Measurements> {
       bare.push(...warmJourneys(bareRound));
 
       minimal.push(...(await logins(`${turn}: plain script`, perRound, () => login(browser))));
+
+      // The federated journey, the suite's and the plain script's, in the same turns.
+      progress.say(`${turn}: the suite's federated journey, ${perRound + 1} times in one worker`);
+      const federatedRun = await runPlaywright(`${turn}: suite, federated`, ['tests/matrix.spec.ts', '--workers', '1', '--retries', '0'], {
+        AUTHMATRIX_PHASES: FEDERATED_PHASES,
+        MATRIX_CELLS: FEDERATED_CELLS,
+      });
+      const federatedRound = readPhases(FEDERATED_PHASES);
+      if (federatedRun.code !== 0 || federatedRound.tests.length < 2)
+        throw new Error(`the suite's federated benchmark run failed (exit ${federatedRun.code}, ${federatedRound.tests.length} journeys)`);
+      federatedSuite.push(...warmJourneys(federatedRound));
+      federatedMinimal.push(...(await logins(`${turn}: plain script, federated`, perRound, () => federatedLogin(browser))));
     }
     await login(browser, edgeWest);
     minimalEdgeWest.push(...(await logins('plain script through edge-west', JOURNEYS, () => login(browser, edgeWest))));
@@ -316,7 +350,20 @@ async function measure(): Promise<Measurements> {
   } finally {
     await lab.stop();
   }
-  return { starts, suite, bare, minimal, minimalEdgeWest, minimalConcurrent, protocol, pairwiseRun, pairwise, labRssMiB };
+  return {
+    starts,
+    suite,
+    bare,
+    minimal,
+    federatedSuite,
+    federatedMinimal,
+    minimalEdgeWest,
+    minimalConcurrent,
+    protocol,
+    pairwiseRun,
+    pairwise,
+    labRssMiB,
+  };
 }
 
 /** The figures and their ratios against the targets, from the measurements alone. */
@@ -366,8 +413,11 @@ function compute(measured: Measurements) {
   const slowestJob = jobs.reduce((a, b) => ((a.projection[0]?.seconds ?? 0) >= (b.projection[0]?.seconds ?? 0) ? a : b));
   const nightlyShards = shardsFor(slowestJob.projection, NIGHTLY_JOB_SECONDS);
 
+  const federatedSuiteJourneyMs = journeyMs(measured.federatedSuite);
+  const federatedMinimalJourneyMs = spread(measured.federatedMinimal.map((times) => times.totalMs));
   const ratios = {
     suiteOverMinimal: suiteMedian / minimalMedian,
+    federatedSuiteOverMinimal: federatedSuiteJourneyMs.median / federatedMinimalJourneyMs.median,
     suiteOverBareTest: suiteMedian / bareMedian,
     bareTestOverMinimal: bareMedian / minimalMedian,
     suiteOverProtocol: suiteMedian / median(protocol),
@@ -376,6 +426,8 @@ function compute(measured: Measurements) {
   };
   const met = {
     suiteOverMinimal: ratios.suiteOverMinimal <= TARGETS.suiteOverMinimal,
+    // A federated journey is held to the password journey's ratio, or the target, whichever is looser.
+    federatedSuiteOverMinimal: ratios.federatedSuiteOverMinimal <= Math.max(TARGETS.suiteOverMinimal, ratios.suiteOverMinimal),
     pairwiseOverIdeal: ratios.pairwiseOverIdeal <= TARGETS.pairwiseOverIdeal,
     labReadyMs: median(starts) <= TARGETS.labReadyMs,
   };
@@ -385,6 +437,8 @@ function compute(measured: Measurements) {
     labReadyMs: { median: median(starts), runs: starts.map(Math.round) },
     suiteJourneyMs,
     minimalJourneyMs,
+    federatedSuiteJourneyMs,
+    federatedMinimalJourneyMs,
     minimalEdgeWestJourneyMs: { median: floor.minimalEdgeWestMs },
     toEmailScreenMs: { direct: Math.round(floor.toEmailScreenMs), edgeWest: Math.round(floor.toEmailScreenEdgeWestMs) },
     minimalTwoAtOnceJourneyMs: spread(minimalConcurrent),
@@ -456,6 +510,7 @@ function render(measured: Measurements, computed: ReturnType<typeof compute>): s
     '| --- | --: | --: | :-: |',
     `| lab ready (median of 3 starts) | ${ms(median(starts))} | ≤ ${TARGETS.labReadyMs} ms | ${verdict(met.labReadyMs)} |`,
     `| suite journey / minimal script | ${ratios.suiteOverMinimal.toFixed(2)} (${ms(computed.suiteMedian)} / ${ms(computed.minimalMedian)}) | ≤ ${TARGETS.suiteOverMinimal} | ${verdict(met.suiteOverMinimal)} |`,
+    `| federated journey ("Continue with Microsoft") / its minimal script | ${ratios.federatedSuiteOverMinimal.toFixed(2)} (${ms(computed.result.federatedSuiteJourneyMs.median)} / ${ms(computed.result.federatedMinimalJourneyMs.median)}) | ≤ the password journey's (${Math.max(TARGETS.suiteOverMinimal, ratios.suiteOverMinimal).toFixed(2)}) | ${verdict(met.federatedSuiteOverMinimal)} |`,
     `| pairwise tier / its ideal | ${ratios.pairwiseOverIdeal.toFixed(2)} (${seconds(computed.pairwiseMs)} / ${seconds(computed.idealMs)}) | ≤ ${TARGETS.pairwiseOverIdeal} | ${verdict(met.pairwiseOverIdeal)} |`,
     '',
     '## Per journey',
