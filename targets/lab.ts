@@ -5,18 +5,22 @@
  * its ports follow LAB_PORT.
  */
 import type { LabDescription } from './lab-admin.ts';
-import { loadTargetProfile, profileFileFor, type ProviderScreensProfile, type TargetProfile } from './profile.ts';
+import { loadTargetProfile, profileFileFor, type TargetProfile, type UpstreamProfile } from './profile.ts';
+
+/** oidc-provider's session cookies, the lab's provider's and its upstreams'. */
+const OIDC_PROVIDER_SESSION_COOKIES = ['_session', '_session.sig', '_session.legacy', '_session.legacy.sig'].map((name) => ({ name }));
 
 /**
- * The screens of a real provider standing in for one of the lab's upstreams, from the target
- * profile that describes it (a shipped name or a path). Only its screens are read: its other
- * fields' `${NAME}` variables need no value here.
+ * The screens and session cookies of a real provider standing in for one of the lab's upstreams,
+ * from the target profile that describes it (a shipped name or a path). Only those are read: the
+ * profile's other fields' `${NAME}` variables need no value here.
  */
-function screensFrom(profile: string, issuer: string): ProviderScreensProfile {
+function describedBy(profile: string, issuer: string): Pick<UpstreamProfile, 'screens' | 'sessionCookies'> {
   const file = profileFileFor(profile);
   if (!file) throw new Error(`LAB_UPSTREAMS names screensFrom "${profile}", which is neither a shipped profile nor a .json path`);
   const env = new Proxy(process.env, { get: (vars, name: string) => vars[name] ?? issuer });
-  return loadTargetProfile(file, env).screens;
+  const described = loadTargetProfile(file, env);
+  return { screens: described.screens, sessionCookies: described.identityProvider.sessionCookies };
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -29,7 +33,7 @@ export function labProfile(lab: LabDescription, tokenEndpoint: string): TargetPr
     startLogin: { button: 'Log in' },
     identityProvider: {
       issuer: lab.urls.issuer,
-      sessionCookies: ['_session', '_session.sig', '_session.legacy', '_session.legacy.sig'].map((name) => ({ name })),
+      sessionCookies: OIDC_PROVIDER_SESSION_COOKIES,
     },
     screens: {
       typing: 'fill',
@@ -47,34 +51,40 @@ export function labProfile(lab: LabDescription, tokenEndpoint: string): TargetPr
         button: 'Continue with Microsoft',
         emailProviders: ['outlook'],
         origin: lab.urls.upstreams.microsoft,
-        screens: lab.urls.upstreamScreens?.microsoft
-          ? screensFrom(lab.urls.upstreamScreens.microsoft, lab.urls.upstreams.microsoft)
+        ...(lab.urls.upstreamScreens?.microsoft
+          ? describedBy(lab.urls.upstreamScreens.microsoft, lab.urls.upstreams.microsoft)
           : {
-              typing: 'fill',
-              email: { field: { label: 'Email, phone, or Skype' }, submit: 'Next', value: 'email' },
-              password: { field: { label: 'Password' }, submit: 'Sign in' },
-              consent: { recognise: { heading: 'Permissions requested' }, steps: [{ click: 'Accept' }] },
-              interstitials: [{ name: 'Stay signed in?', recognise: { heading: 'Stay signed in?' }, steps: [{ click: 'No' }] }],
-              notices: [],
-            },
+              sessionCookies: OIDC_PROVIDER_SESSION_COOKIES,
+              screens: {
+                typing: 'fill',
+                email: { field: { label: 'Email, phone, or Skype' }, submit: 'Next', value: 'email' },
+                password: { field: { label: 'Password' }, submit: 'Sign in' },
+                consent: { recognise: { heading: 'Permissions requested' }, steps: [{ click: 'Accept' }] },
+                interstitials: [{ name: 'Stay signed in?', recognise: { heading: 'Stay signed in?' }, steps: [{ click: 'No' }] }],
+                notices: [],
+              },
+            }),
       },
       {
         name: 'google',
         button: 'Continue with Google',
         emailProviders: ['gmail'],
         origin: lab.urls.upstreams.google,
-        screens: lab.urls.upstreamScreens?.google
-          ? screensFrom(lab.urls.upstreamScreens.google, lab.urls.upstreams.google)
+        ...(lab.urls.upstreamScreens?.google
+          ? describedBy(lab.urls.upstreamScreens.google, lab.urls.upstreams.google)
           : {
-              typing: 'fill',
-              email: { field: { label: 'Email or phone' }, submit: 'Next', value: 'email' },
-              password: { field: { label: 'Enter your password' }, submit: 'Next' },
-              consent: { recognise: { heading: 'Sign in to authmatrix' }, steps: [{ click: 'Continue' }] },
-              interstitials: [
-                { name: 'Choose an account', recognise: { heading: 'Choose an account' }, steps: [{ click: 'Use another account' }] },
-              ],
-              notices: [],
-            },
+              sessionCookies: OIDC_PROVIDER_SESSION_COOKIES,
+              screens: {
+                typing: 'fill',
+                email: { field: { label: 'Email or phone' }, submit: 'Next', value: 'email' },
+                password: { field: { label: 'Enter your password' }, submit: 'Next' },
+                consent: { recognise: { heading: 'Sign in to authmatrix' }, steps: [{ click: 'Continue' }] },
+                interstitials: [
+                  { name: 'Choose an account', recognise: { heading: 'Choose an account' }, steps: [{ click: 'Use another account' }] },
+                ],
+                notices: [],
+              },
+            }),
       },
     ],
     signedIn: {

@@ -236,6 +236,17 @@ const ScreensSchema = z
 /** The screens of a provider (the client's own, or an upstream one). */
 export type ProviderScreensProfile = z.output<typeof ScreensSchema>;
 
+
+const SessionCookies = z
+  .array(
+    oneOf(
+      [z.string().min(1), SessionCookieSchema],
+      'a cookie name, or {"name": …, "domain"?: …, "path"?: …, "sameSite"?: …, "secure"?: …}',
+    ),
+  )
+  .default([])
+  .transform((cookies) => cookies.map((cookie): SessionCookie => (typeof cookie === 'string' ? { name: cookie } : cookie)));
+
 const UpstreamSchema = z
   .strictObject({
     name: z
@@ -249,6 +260,9 @@ const UpstreamSchema = z
       .describe('The accounts that sign in through it, by email provider: ["outlook"] for Microsoft, ["gmail"] for Google.'),
     origin: HttpUrl.optional().describe(
       "The upstream's site (https://login.microsoftonline.com); without it, any site that is neither the provider's nor the app's.",
+    ),
+    sessionCookies: SessionCookies.describe(
+      "The upstream's session cookies, as identityProvider.sessionCookies: the returning cookie condition plants stale copies of them too (needs origin).",
     ),
     screens: ScreensSchema.describe("The upstream's own screens, described as the provider's are."),
   })
@@ -281,18 +295,9 @@ const ProfileSchema = z
     identityProvider: z
       .strictObject({
         issuer: HttpUrl.describe("The OpenID Provider's issuer (its discovery document is read from it)."),
-        sessionCookies: z
-          .array(
-            oneOf(
-              [z.string().min(1), SessionCookieSchema],
-              'a cookie name, or {"name": …, "domain"?: …, "path"?: …, "sameSite"?: …, "secure"?: …}',
-            ),
-          )
-          .default([])
-          .transform((cookies) => cookies.map((cookie): SessionCookie => (typeof cookie === 'string' ? { name: cookie } : cookie)))
-          .describe(
-            "The provider's session cookies, by name or with their attributes; the returning cookie condition plants stale copies.",
-          ),
+        sessionCookies: SessionCookies.describe(
+          "The provider's session cookies, by name or with their attributes; the returning cookie condition plants stale copies.",
+        ),
       })
       .describe('The identity provider.'),
     screens: ScreensSchema,
