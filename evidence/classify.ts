@@ -367,9 +367,15 @@ export function classify(evidence: FailureEvidence): Classification {
       category: 'target-unreachable',
       summary: `the target could not be reached: ${evidence.navigationFailure.errorText} at ${evidence.navigationFailure.url}`,
     };
-  // Through an upstream, failed before the client had a code of its own to exchange: a hop of the federation.
+  // Through an upstream, failed before the client had a code of its own to exchange: a hop of the
+  // federation. Once the provider handed the app its code, a failure is the app's own.
   const { federation } = evidence;
-  if (federation && !exchange && (federation.brokerError ?? federation.upstreamError ?? evidence.errorCode) !== undefined) {
+  if (
+    federation &&
+    !federation.appAnswered &&
+    !exchange &&
+    (federation.brokerError ?? federation.upstreamError ?? evidence.errorCode) !== undefined
+  ) {
     const { cause, why } = federationCause(evidence, federation);
     const said =
       federation.brokerError ?? (evidence.errorCode ? { error: evidence.errorCode, description: evidence.errorMessage } : undefined);

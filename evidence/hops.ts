@@ -39,6 +39,8 @@ export interface FederationEvidence {
   upstreamError?: { error: string; description: string | undefined } | undefined;
   /** The broker's answer to the client, when it carried an error. */
   brokerError?: { error: string; description: string | undefined } | undefined;
+  /** The broker handed the app its answer without an error (a code): whatever failed after it is the app's, not a hop's. */
+  appAnswered: boolean;
   /** The hop back from the upstream to the broker: how it came, and which of the broker's cookies it carried. */
   returned?: { method: string; expected: SetCookie[]; carried: string[] } | undefined;
 }
@@ -158,7 +160,7 @@ export class HopRecorder {
       .filter((hop) => hop.origin === broker)
       .at(-1);
     const expected = back ? (leaving?.cookiesSet ?? []).filter((cookie) => pathMatches(cookie.path, back.path)) : [];
-    const toApp = this.hops.find((hop, index) => index > firstUpstream && apps.has(hop.origin) && hop.error);
+    const toApp = this.hops.find((hop, index) => index > firstUpstream && apps.has(hop.origin));
     const names: Record<string, string> = { [broker]: 'provider', [upstream]: 'upstream' };
     for (const app of apps) if (app) names[app] = 'app';
     const chain: string[] = [];
@@ -172,6 +174,7 @@ export class HopRecorder {
       chain: chain.join(' → '),
       ...(back?.error ? { upstreamError: { error: back.error, description: back.errorDescription } } : {}),
       ...(toApp?.error ? { brokerError: { error: toApp.error, description: toApp.errorDescription } } : {}),
+      appAnswered: toApp !== undefined && toApp.error === undefined,
       ...(back ? { returned: { method: back.method, expected, carried: back.cookiesSent } } : {}),
     };
   }

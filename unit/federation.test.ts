@@ -106,6 +106,13 @@ test("an upstream's own error on its way back is upstream-refused, quoted; a fai
   assert.equal(refused.cause, 'upstream-refused');
   assert.match(refused.summary, /login\.microsoft\.localhost:4706 ended the sign-in with access_denied "the user declined to consent"/);
 
+  const appLostItsState = classify({
+    errorCode: 'login_state_lost',
+    errorMessage: 'The sign-in could not be matched to this browser',
+    federation: federationOf(federatedHops('GET', ['authmatrix_federation'])),
+  });
+  assert.equal(appLostItsState.cause, 'cookie-state', 'the provider answered the app with a code: the app lost its own state');
+
   const signedInUpstream = federationOf(federatedHops('GET', ['authmatrix_federation']));
   const verdict = classify({
     errorCode: 'token_exchange_failed',
