@@ -372,7 +372,7 @@ export function classify(evidence: FailureEvidence): Classification {
   const { federation } = evidence;
   if (
     federation &&
-    !federation.appAnswered &&
+    !federation.passed &&
     !exchange &&
     (federation.brokerError ?? federation.upstreamError ?? evidence.errorCode) !== undefined
   ) {

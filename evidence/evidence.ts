@@ -150,7 +150,7 @@ export class EvidenceRecorder {
     private readonly tokenExchange: { url: RegExp; method: string; codeLifetimeSeconds?: number | undefined },
     private readonly callbackPrefix: string,
     /** Where the client's provider and the app are: a sign-in that leaves both went through an upstream. */
-    private readonly sites?: { provider: string; app: readonly string[] },
+    private readonly sites?: { provider: string; app: readonly string[]; upstreams?: readonly string[] },
   ) {}
 
   /** How the sign-in ended, for the report: its error page, or signed in. */
@@ -341,7 +341,7 @@ export class EvidenceRecorder {
       navigationFailure: this.#navigationFailure,
       signedIn: this.#signedIn,
       timedOut: this.#timedOut === undefined ? undefined : { timeoutMs: this.#timedOut, steps },
-      federation: this.sites ? this.hops.federation(this.sites.provider, this.sites.app) : undefined,
+      federation: this.sites ? this.hops.federation(this.sites.provider, this.sites.app, this.sites.upstreams) : undefined,
     };
   }
 

@@ -39,8 +39,12 @@ export interface FederationEvidence {
   upstreamError?: { error: string; description: string | undefined } | undefined;
   /** The broker's answer to the client, when it carried an error. */
   brokerError?: { error: string; description: string | undefined } | undefined;
-  /** The broker handed the app its answer without an error (a code): whatever failed after it is the app's, not a hop's. */
-  appAnswered: boolean;
+  /**
+   * The sign-in got past the federation: the provider showed a screen of its own after the
+   * upstream's return (its second factor, consent), or handed the app its answer without an error
+   * (a code). Whatever failed after that is the provider's or the app's, not a hop's.
+   */
+  passed: boolean;
   /** The hop back from the upstream to the broker: how it came, and which of the broker's cookies it carried. */
   returned?: { method: string; expected: SetCookie[]; carried: string[] } | undefined;
 }
@@ -145,11 +149,20 @@ export class HopRecorder {
    * browser to a site that is neither it nor the app (`appOrigins`): the chain of sites, the
    * errors on the way back, and whether the provider's cookies rode back with the upstream's answer.
    */
-  federation(providerOrigin: string | undefined, appOrigins: readonly string[]): FederationEvidence | undefined {
+  federation(
+    providerOrigin: string | undefined,
+    appOrigins: readonly string[],
+    upstreamOrigins: readonly string[] = [],
+  ): FederationEvidence | undefined {
     const apps = new Set(appOrigins.map(originOf).filter(Boolean));
+    const known = new Set(upstreamOrigins.map(originOf).filter(Boolean));
     const broker = providerOrigin ? originOf(providerOrigin) : undefined;
     if (!broker) return undefined;
-    const firstUpstream = this.hops.findIndex((hop) => hop.origin !== broker && !apps.has(hop.origin));
+    // The upstream: a site the profile names as one, or else neither the provider's nor the app's, reached from the provider.
+    const isUpstream = (origin: string) => (known.size ? known.has(origin) : origin !== broker && !apps.has(origin));
+    const firstUpstream = this.hops.findIndex(
+      (hop, index) => isUpstream(hop.origin) && this.hops.slice(0, index).some((before) => before.origin === broker),
+    );
     if (firstUpstream < 0) return undefined;
     const upstream = this.hops[firstUpstream]?.origin ?? '';
     const returnIndex = this.hops.findIndex((hop, index) => index > firstUpstream && hop.origin === broker);
@@ -174,7 +187,10 @@ export class HopRecorder {
       chain: chain.join(' → '),
       ...(back?.error ? { upstreamError: { error: back.error, description: back.errorDescription } } : {}),
       ...(toApp?.error ? { brokerError: { error: toApp.error, description: toApp.errorDescription } } : {}),
-      appAnswered: toApp !== undefined && toApp.error === undefined,
+      passed:
+        (toApp !== undefined && toApp.error === undefined) ||
+        (returnIndex >= 0 &&
+          this.hops.some((hop, index) => index > returnIndex && hop.origin === broker && hop.status !== undefined && hop.status < 300)),
       ...(back ? { returned: { method: back.method, expected, carried: back.cookiesSent } } : {}),
     };
   }

@@ -21,13 +21,13 @@ import { faultSettings, type FaultSwitchboard } from './faults.ts';
 import { readForm } from './http.ts';
 import type { LabLog } from './log.ts';
 import { UPSTREAM_NAMES, type RunningUpstream, type UpstreamName } from './upstreams.ts';
-import { maskEmail, renderPage } from './views.ts';
+import { escapeHtml, maskEmail, renderPage } from './views.ts';
 
 export const FEDERATION_CALLBACK_PATH = '/federation/callback';
 /** The cookie that binds a federated sign-in's state to the browser that started it. */
 export const FEDERATION_STATE_COOKIE = 'authmatrix_federation';
 /** How long one call to an upstream may take before the broker tries once more. */
-const UPSTREAM_CALL_TIMEOUT_MS = 800;
+const UPSTREAM_CALL_TIMEOUT_MS = 2_500;
 /** How long the broker trusts the upstream's key set it fetched. */
 const JWKS_CACHE_MS = 24 * 3600_000;
 const ID_TOKEN_CLOCK_TOLERANCE_S = 60;
@@ -88,13 +88,14 @@ export interface Broker {
   takeLinked(uid: string): { accountId: string; upstream: UpstreamName } | undefined;
   /** Fetches each upstream's metadata and keys, as a broker does when it starts. */
   warm(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export function createBroker(deps: BrokerDeps): Broker {
   const { faults, log, accounts } = deps;
   const dispatcher = new ProxyAgent({ uri: deps.egressUrl });
   const pending = new Map<string, Pending>();
-  const linked = new Map<string, { accountId: string; upstream: UpstreamName }>();
+  const linked = new Map<string, { accountId: string; upstream: UpstreamName; at: number }>();
   const metadata = new Map<UpstreamName, Promise<Metadata>>();
   const keySets = new Map<UpstreamName, { keys: JSONWebKeySet; fetchedAt: number }>();
   const upstreamNamed = (name: UpstreamName): RunningUpstream => {
@@ -164,7 +165,10 @@ export function createBroker(deps: BrokerDeps): Broker {
     if (!interaction || !params?.redirect_uri) {
       res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(
-        renderPage({ title: 'Sign-in error', body: `<h1>Sign-in error</h1><p role="alert">${failure.error}: ${failure.message}</p>` }),
+        renderPage({
+          title: 'Sign-in error',
+          body: `<h1>Sign-in error</h1><p role="alert">${escapeHtml(failure.error)}: ${escapeHtml(failure.message)}</p>`,
+        }),
       );
       return;
     }
@@ -183,9 +187,13 @@ export function createBroker(deps: BrokerDeps): Broker {
     const upstream = upstreamNamed(entry.upstream);
     const label = upstream.spec.label;
     let meta: Metadata;
-    let response;
     try {
       meta = await metadataOf(entry.upstream);
+    } catch (error) {
+      throw unreachable(label, 'discovery document', error);
+    }
+    let response;
+    try {
       response = await call(meta.token_endpoint, {
         method: 'POST',
         headers: {
@@ -262,8 +270,15 @@ export function createBroker(deps: BrokerDeps): Broker {
       for (const [key, old] of pending) if (pending.size >= MAX_PENDING || Date.now() - old.createdAt > PENDING_TTL_MS) pending.delete(key);
       pending.set(state, entry);
       // Where the upstream's discovery says (fetched as the broker started); the lab's own answer at /auth.
-      const known = await metadataOf(name).catch(() => undefined);
-      const authorize = new URL(known?.authorization_endpoint ?? `${upstream.issuer}/auth`);
+      let known: Metadata;
+      try {
+        known = await metadataOf(name);
+      } catch (error) {
+        const entry = { uid, upstream: name, nonce: '', verifier: '', createdAt: Date.now() };
+        await fail(entry, unreachable(upstream.spec.label, 'discovery document', error), req, res);
+        return;
+      }
+      const authorize = new URL(known.authorization_endpoint);
       authorize.search = new URLSearchParams({
         client_id: upstream.clientId,
         response_type: 'code',
@@ -322,7 +337,8 @@ export function createBroker(deps: BrokerDeps): Broker {
             'access_denied',
             `account linking refused: no account has the address ${maskEmail(email)} that ${label} vouched for`,
           );
-        linked.set(entry.uid, { accountId: account.id, upstream: entry.upstream });
+        for (const [key, old] of linked) if (linked.size >= MAX_PENDING || Date.now() - old.at > PENDING_TTL_MS) linked.delete(key);
+        linked.set(entry.uid, { accountId: account.id, upstream: entry.upstream, at: Date.now() });
         log.write('broker', 'federation.linked', {
           request_id: contextOf(req)?.requestId,
           interaction: entry.uid,
@@ -343,11 +359,13 @@ export function createBroker(deps: BrokerDeps): Broker {
     takeLinked(uid) {
       const found = linked.get(uid);
       linked.delete(uid);
-      return found;
+      return found && { accountId: found.accountId, upstream: found.upstream };
     },
 
     async warm() {
       await Promise.all(UPSTREAM_NAMES.map((name) => keySetOf(name).catch(() => undefined)));
     },
+
+    close: () => dispatcher.close(),
   };
 }

@@ -100,9 +100,9 @@ export const FAULT_CATALOG = [
   {
     id: 'upstream-code-redeemed',
     models:
-      "Microsoft's token endpoint slows to 1.2 s after redeeming a code; the broker's upstream call gives up after 800 ms and retries the same code, which Microsoft has redeemed: invalid_grant AADSTS54005",
+      "Microsoft's token endpoint slows to 3 s after redeeming a code; the broker's upstream call gives up after 2.5 s and retries the same code, which Microsoft has redeemed: invalid_grant AADSTS54005",
     hurts: 'federated sign-ins of Outlook-family accounts (through Microsoft), on every client',
-    settings: { slowMs: 1_200 },
+    settings: { slowMs: 3_000 },
   },
   {
     id: 'upstream-key-rotated',

@@ -241,12 +241,14 @@ export function createInteractions({ provider, accounts, mail, log, broker }: In
 
     if (step === 'password') {
       const account = accounts.findByEmail(state.email);
-      if (account?.method === 'federated') {
+      const passwordRight = account !== undefined && accounts.verifyPassword(account, form.get('password') ?? '');
+      // Said only to whoever knows the password, so the form still does not reveal who has an account.
+      if (passwordRight && account.method === 'federated') {
         const upstream = UPSTREAM_SPECS.find((spec) => spec.domains.includes(account.email.split('@')[1] ?? ''))?.label ?? 'Google';
         send(res, 401, passwordStep(uid, state.email, `This account signs in with ${upstream}. Use Continue with ${upstream}.`));
         return true;
       }
-      if (!account || !accounts.verifyPassword(account, form.get('password') ?? '')) {
+      if (!account || !passwordRight) {
         log.write('idp', 'login.password_rejected', { request_id: requestId, interaction: uid });
         send(res, 401, passwordStep(uid, state.email, 'Wrong email or password.'));
         return true;

@@ -142,8 +142,10 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
 
     const idp = createIdp({ issuer, appOrigin: app, store, accounts, log, faults, upstream });
     const broker = createBroker({ issuer, provider: idp.primary, accounts, log, faults, upstreams, egressUrl: egress.url });
-    // Each upstream's metadata and keys are fetched as the broker starts, not on a user's sign-in.
-    void broker.warm();
+    // Each upstream's metadata and keys are fetched as the broker starts, before the lab is ready:
+    // a key an upstream rotates to later is one the broker's cached key set lacks.
+    await broker.warm();
+    closers.push(() => broker.close());
     const interactions = createInteractions({ provider: idp.primary, accounts, mail, log, broker });
     const urls: LabUrls = {
       issuer,

@@ -49,8 +49,10 @@ function parseUpstreams(text: string | undefined, problems: string[]): LabSettin
   try {
     json = JSON.parse(text);
   } catch (error) {
+    // JSON.parse's message quotes the text around the mistake, which may hold a client secret: only where it is.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
     problems.push(
-      `LAB_UPSTREAMS is not JSON (${(error as Error).message}); give {"microsoft": {"issuer": …, "clientId": …, "clientSecret": …, "screensFrom": …}}`,
+      `LAB_UPSTREAMS is not JSON${at === undefined ? '' : ` (at character ${at})`}; give {"microsoft": {"issuer": …, "clientId": …, "clientSecret": …, "screensFrom": …}}`,
     );
     return {};
   }

@@ -40,12 +40,6 @@ export const UPSTREAM_SPECS: readonly UpstreamSpec[] = [
   { name: 'google', label: 'Google', host: 'accounts.google.localhost', domains: ['gmail.com'] },
 ];
 
-/** The upstream that holds an address's account: Microsoft for the Outlook family, Google for the rest. */
-export function upstreamForEmail(email: string): UpstreamName {
-  const domain = email.split('@')[1]?.toLowerCase() ?? '';
-  return (OUTLOOK_DOMAINS as readonly string[]).includes(domain) ? 'microsoft' : 'google';
-}
-
 /** The broker's registration at each upstream. */
 export const BROKER_CLIENT_ID = 'authmatrix-broker';
 

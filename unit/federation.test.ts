@@ -69,6 +69,17 @@ test('the hops of a federated sign-in: the chain of sites, and the broker cookie
   const recorder = new HopRecorder();
   recorder.hops.push(hop(APP, '/'), hop(BROKER, '/interaction/u1'), hop(APP, '/callback'));
   assert.equal(recorder.federation(BROKER, [APP]), undefined, 'a sign-in that stays with the provider is not federated');
+  const cli = new HopRecorder();
+  cli.hops.push(
+    hop(BROKER, '/auth'),
+    hop(BROKER, '/interaction/u1'),
+    hop('http://127.0.0.1:48765', '/callback', { error: 'access_denied' }),
+  );
+  assert.equal(
+    cli.federation(BROKER, [APP], [MICROSOFT]),
+    undefined,
+    "a native client's loopback redirect is not an upstream the profile names",
+  );
 });
 
 test("every broker's and library's own words for a federated failure name its cause", () => {
@@ -112,6 +123,15 @@ test("an upstream's own error on its way back is upstream-refused, quoted; a fai
     federation: federationOf(federatedHops('GET', ['authmatrix_federation'])),
   });
   assert.equal(appLostItsState.cause, 'cookie-state', 'the provider answered the app with a code: the app lost its own state');
+
+  // Back from the upstream, the provider's own second factor refused: the provider's failure, not the federation's.
+  const pastTheUpstream = federatedHops('GET', ['authmatrix_federation'], {
+    error: 'access_denied',
+    description: 'too many wrong verification codes',
+  });
+  pastTheUpstream.splice(7, 0, hop(BROKER, '/interaction/u1/federated', { status: 200 }));
+  const verdict2 = classify(failed(federationOf(pastTheUpstream)));
+  assert.notEqual(verdict2.category, 'token_exchange_failed', 'a refusal after the federation passed is not a hop of it');
 
   const signedInUpstream = federationOf(federatedHops('GET', ['authmatrix_federation']));
   const verdict = classify({
