@@ -236,7 +236,6 @@ const ScreensSchema = z
 /** The screens of a provider (the client's own, or an upstream one). */
 export type ProviderScreensProfile = z.output<typeof ScreensSchema>;
 
-
 const SessionCookies = z
   .array(
     oneOf(
