@@ -4,6 +4,7 @@
  * and the admin API — wires them together, and stops them in reverse order.
  */
 import { createServer, type Server } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { AccountStore } from './accounts.ts';
 import { ADMIN_PREFIX, createAdmin } from './admin.ts';
@@ -144,7 +145,8 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
     const broker = createBroker({ issuer, provider: idp.primary, accounts, log, faults, upstreams, egressUrl: egress.url });
     // Each upstream's metadata and keys are fetched as the broker starts, before the lab is ready:
     // a key an upstream rotates to later is one the broker's cached key set lacks.
-    await broker.warm();
+    // Bounded: an upstream that does not answer (a real one, down) delays the lab's start by 2 s at most.
+    await Promise.race([broker.warm(), delay(2_000)]);
     closers.push(() => broker.close());
     const interactions = createInteractions({ provider: idp.primary, accounts, mail, log, broker });
     const urls: LabUrls = {
