@@ -3,7 +3,7 @@
  * identity provider's token nodes, the web app, the SMTP and SMS sinks, the entry-point proxies
  * and the admin API — wires them together, and stops them in reverse order.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { AccountStore } from './accounts.ts';
@@ -96,12 +96,14 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
   };
 
   try {
-    const gateway = createServer();
+    // Listening from here on, each server answers 503 until its handler is in place: a readiness
+    // probe that comes early is told to ask again, never left waiting.
+    const gateway = createServer(startingUp());
     const issuerPort = await listen(gateway, settings.port, 'issuer');
     closers.push(() => closeServer(gateway));
     const issuer = `http://127.0.0.1:${issuerPort}`;
 
-    const appServer = createServer();
+    const appServer = createServer(startingUp());
     const appPort = await listen(appServer, portAfter(settings.port, 1), 'web app');
     closers.push(() => closeServer(appServer));
     // The app is on another site than the identity provider (localhost against 127.0.0.1), as in
@@ -182,8 +184,8 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       }),
     });
 
-    gateway.on(
-      'request',
+    serveWith(
+      gateway,
       createGateway({
         issuer,
         adminPrefix: ADMIN_PREFIX,
@@ -203,7 +205,7 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
       leewaySeconds: settings.clientLeewaySeconds,
       faults,
     });
-    appServer.on('request', webApp);
+    serveWith(appServer, webApp);
 
     const readyLine = {
       event: 'lab.ready',
@@ -224,6 +226,22 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
     await close();
     throw error;
   }
+}
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+const handlers = new WeakMap<Server, RequestHandler>();
+
+/** A request listener that hands each request to the server's handler, or answers 503 while it has none. */
+function startingUp(): RequestHandler {
+  return function (this: Server, req, res) {
+    const handler = handlers.get(this);
+    if (handler) return handler(req, res);
+    res.writeHead(503, { 'retry-after': '1', 'content-type': 'text/plain' }).end('the lab is starting');
+  };
+}
+
+function serveWith(server: Server, handler: RequestHandler): void {
+  handlers.set(server, handler);
 }
 
 function closeServer(server: Server): Promise<void> {
