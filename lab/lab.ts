@@ -130,14 +130,12 @@ export async function startLab(settings: LabSettings, options: { echo?: (line: L
         upstreams.push(externalUpstream(spec, external));
         continue;
       }
-      const running = await startUpstream(spec, portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + index), {
-        accounts,
-        log,
-        faults,
-        brokerRedirectUri: `${issuer}${FEDERATION_CALLBACK_PATH}`,
-      }).catch(inUse(portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + index), `${spec.label} upstream`));
-      closers.push(() => running.close());
-      upstreams.push(running);
+      const server = createServer();
+      const port = await listen(server, portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + index), `${spec.label} upstream`);
+      closers.push(() => closeServer(server));
+      upstreams.push(
+        startUpstream(spec, server, port, { accounts, log, faults, brokerRedirectUri: `${issuer}${FEDERATION_CALLBACK_PATH}` }),
+      );
     }
     const egressPort = portAfter(settings.port, 3 + ENTRY_POINT_SPECS.length + UPSTREAM_SPECS.length);
     const egress = await startEgressProxy(egressPort, faults).catch(inUse(egressPort, "broker's egress proxy"));

@@ -11,8 +11,7 @@
  */
 import './quiet-runtime-warning.ts';
 import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeJwt, SignJWT } from 'jose';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
@@ -52,7 +51,6 @@ export interface RunningUpstream {
   readonly scope: string;
   /** For a real provider standing in (LAB_UPSTREAMS): the target profile that describes its screens. */
   readonly screensFrom?: string | undefined;
-  close(): Promise<void>;
 }
 
 /** A real provider standing in for one of the lab's upstreams: nothing runs here, the broker federates to it. */
@@ -60,7 +58,7 @@ export function externalUpstream(
   spec: UpstreamSpec,
   setting: { issuer: string; clientId: string; clientSecret: string; scope: string; screensFrom: string },
 ): RunningUpstream {
-  return { spec, ...setting, issuer: setting.issuer.replace(/\/$/, ''), close: () => Promise.resolve() };
+  return { spec, ...setting, issuer: setting.issuer.replace(/\/$/, '') };
 }
 
 export interface UpstreamDeps {
@@ -79,16 +77,9 @@ interface Progress {
 
 const signingJwk = (key: KeyObject, kid: string) => ({ ...key.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' });
 
-export async function startUpstream(spec: UpstreamSpec, port: number, deps: UpstreamDeps): Promise<RunningUpstream> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const issuer = `http://${spec.host}:${(server.address() as AddressInfo).port}`;
+/** Serves `spec`'s provider on `server`, listening on `port` (the lab starts and stops the server). */
+export function startUpstream(spec: UpstreamSpec, server: Server, port: number, deps: UpstreamDeps): RunningUpstream {
+  const issuer = `http://${spec.host}:${port}`;
   const clientSecret = randomBytes(24).toString('base64url');
   const current = {
     key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
@@ -273,11 +264,6 @@ export async function startUpstream(spec: UpstreamSpec, port: number, deps: Upst
     clientId: BROKER_CLIENT_ID,
     clientSecret,
     scope: 'openid email profile',
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }
 

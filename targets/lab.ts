@@ -23,6 +23,27 @@ function describedBy(profile: string, issuer: string): Pick<UpstreamProfile, 'sc
   return { screens: described.screens, sessionCookies: described.identityProvider.sessionCookies };
 }
 
+/**
+ * One of the lab's upstreams: its own screens and oidc-provider's session cookies, or, for a real
+ * provider standing in for it (LAB_UPSTREAMS), those of the profile that describes that provider.
+ */
+function labUpstream(
+  lab: LabDescription,
+  name: 'microsoft' | 'google',
+  emailProviders: UpstreamProfile['emailProviders'],
+  screens: UpstreamProfile['screens'],
+): UpstreamProfile {
+  const origin = lab.urls.upstreams[name];
+  const standIn = lab.urls.upstreamScreens?.[name];
+  return {
+    name,
+    button: `Continue with ${name === 'microsoft' ? 'Microsoft' : 'Google'}`,
+    emailProviders,
+    origin,
+    ...(standIn ? describedBy(standIn, origin) : { sessionCookies: OIDC_PROVIDER_SESSION_COOKIES, screens }),
+  };
+}
+
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function labProfile(lab: LabDescription, tokenEndpoint: string): TargetProfile {
@@ -46,46 +67,24 @@ export function labProfile(lab: LabDescription, tokenEndpoint: string): TargetPr
     },
     // The upstreams behind "Continue with Microsoft" / "Continue with Google", each in its own words.
     federation: [
-      {
-        name: 'microsoft',
-        button: 'Continue with Microsoft',
-        emailProviders: ['outlook'],
-        origin: lab.urls.upstreams.microsoft,
-        ...(lab.urls.upstreamScreens?.microsoft
-          ? describedBy(lab.urls.upstreamScreens.microsoft, lab.urls.upstreams.microsoft)
-          : {
-              sessionCookies: OIDC_PROVIDER_SESSION_COOKIES,
-              screens: {
-                typing: 'fill',
-                email: { field: { label: 'Email, phone, or Skype' }, submit: 'Next', value: 'email' },
-                password: { field: { label: 'Password' }, submit: 'Sign in' },
-                consent: { recognise: { heading: 'Permissions requested' }, steps: [{ click: 'Accept' }] },
-                interstitials: [{ name: 'Stay signed in?', recognise: { heading: 'Stay signed in?' }, steps: [{ click: 'No' }] }],
-                notices: [],
-              },
-            }),
-      },
-      {
-        name: 'google',
-        button: 'Continue with Google',
-        emailProviders: ['gmail'],
-        origin: lab.urls.upstreams.google,
-        ...(lab.urls.upstreamScreens?.google
-          ? describedBy(lab.urls.upstreamScreens.google, lab.urls.upstreams.google)
-          : {
-              sessionCookies: OIDC_PROVIDER_SESSION_COOKIES,
-              screens: {
-                typing: 'fill',
-                email: { field: { label: 'Email or phone' }, submit: 'Next', value: 'email' },
-                password: { field: { label: 'Enter your password' }, submit: 'Next' },
-                consent: { recognise: { heading: 'Sign in to authmatrix' }, steps: [{ click: 'Continue' }] },
-                interstitials: [
-                  { name: 'Choose an account', recognise: { heading: 'Choose an account' }, steps: [{ click: 'Use another account' }] },
-                ],
-                notices: [],
-              },
-            }),
-      },
+      labUpstream(lab, 'microsoft', ['outlook'], {
+        typing: 'fill',
+        email: { field: { label: 'Email, phone, or Skype' }, submit: 'Next', value: 'email' },
+        password: { field: { label: 'Password' }, submit: 'Sign in' },
+        consent: { recognise: { heading: 'Permissions requested' }, steps: [{ click: 'Accept' }] },
+        interstitials: [{ name: 'Stay signed in?', recognise: { heading: 'Stay signed in?' }, steps: [{ click: 'No' }] }],
+        notices: [],
+      }),
+      labUpstream(lab, 'google', ['gmail'], {
+        typing: 'fill',
+        email: { field: { label: 'Email or phone' }, submit: 'Next', value: 'email' },
+        password: { field: { label: 'Enter your password' }, submit: 'Next' },
+        consent: { recognise: { heading: 'Sign in to authmatrix' }, steps: [{ click: 'Continue' }] },
+        interstitials: [
+          { name: 'Choose an account', recognise: { heading: 'Choose an account' }, steps: [{ click: 'Use another account' }] },
+        ],
+        notices: [],
+      }),
     ],
     signedIn: {
       visible: { heading: "You're signed in" },
